@@ -1,0 +1,51 @@
+import path from "node:path";
+import { z } from "zod";
+
+const ConfigSchema = z.object({
+  port: z.coerce.number().int().min(0).max(65535).default(8080),
+  host: z.string().default("0.0.0.0"),
+  databaseUrl: z.string().url().optional(),
+  dataDir: z.string().default("./data"),
+  adminEmail: z.email().optional(),
+  adminPassword: z.string().min(12, "STEWARD_ADMIN_PASSWORD must be at least 12 characters").optional(),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Marks cookies Secure; on by default unless explicitly off (behind https the proxy sets x-forwarded-proto). */
+  trustProxy: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
+  sessionHours: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(12),
+  workers: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
+  webDir: z.string().default(path.resolve(import.meta.dirname, "../web/dist")),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Reads the environment once, at start; a bad value stops start-up with a clear message. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse({
+    port: env.PORT,
+    host: env.HOST,
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: env.STEWARD_DATA_DIR,
+    adminEmail: env.STEWARD_ADMIN_EMAIL || undefined,
+    adminPassword: env.STEWARD_ADMIN_PASSWORD || undefined,
+    logLevel: env.LOG_LEVEL,
+    trustProxy: env.STEWARD_TRUST_PROXY,
+    sessionHours: env.STEWARD_SESSION_HOURS,
+    workers: env.STEWARD_WORKERS,
+    webDir: env.STEWARD_WEB_DIR,
+  });
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,23 @@
+/** Identity: users, organizations, groups, roles, sessions, API tokens. The only import surface. */
+import type { FastifyRequest } from "fastify";
+import type { Deps } from "../../platform/deps.ts";
+import { authenticate, SESSION_COOKIE } from "./auth-service.ts";
+
+export { CSRF_COOKIE, permissionsFor, SESSION_COOKIE } from "./auth-service.ts";
+export { createAdmin, ensureFirstAdmin } from "./bootstrap.ts";
+export { canReadOrganization, canReadUser, visibleOrganizations, visibleUsers } from "./policy.ts";
+export { pruneLoginFailures } from "./repository.ts";
+export { identityRoutes } from "./routes.ts";
+
+/** Resolves the caller of an HTTP request: `Authorization: Bearer` first, then the session cookie. */
+export function authenticateRequest(deps: Deps) {
+  return (request: FastifyRequest) => {
+    const header = request.headers.authorization;
+    let bearer: string | undefined;
+    if (header !== undefined) {
+      const m = /^Bearer\s+(.+)$/i.exec(header);
+      bearer = m?.[1] ?? "";
+    }
+    return authenticate(deps, { bearer, sessionCookie: request.cookies?.[SESSION_COOKIE] });
+  };
+}

@@ -1,0 +1,63 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { FastifyInstance } from "fastify";
+import pino, { type Logger } from "pino";
+import type { Config } from "./config.ts";
+import { type Database, openDatabase } from "./db/database.ts";
+import { migrate } from "./db/migrate.ts";
+import { buildApp } from "./http/app.ts";
+import type { AnyRoute } from "./http/route.ts";
+import { auditRoutes } from "./modules/audit/index.ts";
+import { authenticateRequest, identityRoutes } from "./modules/identity/index.ts";
+import type { Deps } from "./platform/deps.ts";
+import { Jobs } from "./platform/jobs.ts";
+
+export const VERSION: string = JSON.parse(
+  fs.readFileSync(path.resolve(import.meta.dirname, "../package.json"), "utf8"),
+).version;
+
+/** Every module's routes: the one table the app, the OpenAPI document and the authorization tests walk. */
+export function allRoutes(deps: Deps): AnyRoute[] {
+  return [...identityRoutes(deps), ...auditRoutes(deps)];
+}
+
+export async function openAndMigrate(config: Config, log: Logger): Promise<Database> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const applied = await migrate(database.db, (name) => log.info({ migration: name }, "applied migration"));
+  if (applied.length === 0) log.debug("database schema is up to date");
+  return database;
+}
+
+export function createDeps(config: Config, database: Database, log: Logger, now: () => Date = () => new Date()): Deps {
+  const deps: Deps = {
+    config,
+    database,
+    db: database.db,
+    log,
+    now,
+    jobs: undefined as unknown as Jobs,
+  };
+  deps.jobs = new Jobs(database, log);
+  return deps;
+}
+
+export async function createHttpApp(
+  deps: Deps,
+  options: { logger?: boolean; web?: boolean } = {},
+): Promise<FastifyInstance> {
+  const app = await buildApp(deps, {
+    routes: allRoutes(deps),
+    authenticate: authenticateRequest(deps),
+    version: VERSION,
+    ...options,
+  });
+  // Writes commit before the response goes out; tell the in-process dispatcher.
+  app.addHook("onResponse", async (request) => {
+    if (request.method !== "GET" && request.method !== "HEAD") deps.jobs.nudge();
+  });
+  return app;
+}
+
+export function createLogger(config: Config): Logger {
+  return pino({ level: config.logLevel });
+}

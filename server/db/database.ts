@@ -52,7 +52,11 @@ async function openPostgres(url: string, max: number): Promise<Database> {
       const result = await pool.query(text, values);
       return { rows: result.rows };
     },
-    close: () => db.destroy(),
+    async close() {
+      await db.destroy();
+      // Kysely ends the pool only if it used it; raw executeSql may have been the only user.
+      if (!pool.ended) await pool.end();
+    },
   };
 }
 

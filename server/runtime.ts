@@ -8,7 +8,7 @@ import { migrate } from "./db/migrate.ts";
 import { buildApp } from "./http/app.ts";
 import type { AnyRoute } from "./http/route.ts";
 import { auditRoutes } from "./modules/audit/index.ts";
-import { authenticateRequest, identityRoutes } from "./modules/identity/index.ts";
+import { authenticateRequest, identityHousekeeping, identityRoutes } from "./modules/identity/index.ts";
 import type { Deps } from "./platform/deps.ts";
 import { Jobs } from "./platform/jobs.ts";
 
@@ -38,6 +38,7 @@ export function createDeps(config: Config, database: Database, log: Logger, now:
     jobs: undefined as unknown as Jobs,
   };
   deps.jobs = new Jobs(database, log);
+  deps.jobs.periodic(identityHousekeeping(deps));
   return deps;
 }
 

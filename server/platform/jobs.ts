@@ -13,6 +13,14 @@ export interface Consumer {
 }
 
 const queueOf = (consumer: string) => `event.${consumer}`;
+
+/** Housekeeping that runs on a cron schedule, once across all nodes. */
+export interface PeriodicTask {
+  name: string;
+  /** Five-field cron, UTC. */
+  cron: string;
+  run(): Promise<void>;
+}
 const BATCH = 200;
 
 interface OutboxRow {
@@ -50,6 +58,7 @@ function toEvent(row: OutboxRow): DomainEvent {
 export class Jobs {
   readonly boss: PgBoss;
   readonly #consumers = new Map<string, Consumer>();
+  readonly #periodic = new Map<string, PeriodicTask>();
   #timer: NodeJS.Timeout | undefined;
   #dispatching: Promise<number> | undefined;
   #again = false;
@@ -63,7 +72,7 @@ export class Jobs {
   ) {
     this.boss = new PgBoss({
       db: { executeSql: (text: string, values?: unknown[]) => database.executeSql(text, values) },
-      schedule: false,
+      schedule: true,
       supervise: true,
       migrate: true,
     });
@@ -74,6 +83,11 @@ export class Jobs {
     if (this.#started) throw new Error("register consumers before start()");
     if (this.#consumers.has(consumer.name)) throw new Error(`consumer ${consumer.name} registered twice`);
     this.#consumers.set(consumer.name, consumer);
+  }
+
+  periodic(task: PeriodicTask): void {
+    if (this.#started) throw new Error("register periodic tasks before start()");
+    this.#periodic.set(task.name, task);
   }
 
   get consumers(): readonly string[] {
@@ -87,8 +101,17 @@ export class Jobs {
     for (const name of this.#consumers.keys()) {
       await this.boss.createQueue(queueOf(name), { name: queueOf(name), retryLimit: 5, retryBackoff: true });
     }
+    for (const task of this.#periodic.values()) {
+      await this.boss.createQueue(task.name, { name: task.name, retryLimit: 2 });
+      await this.boss.schedule(task.name, task.cron, {}, { tz: "UTC" });
+    }
     if (!work) return;
     this.#working = true;
+    for (const task of this.#periodic.values()) {
+      await this.boss.work(task.name, async () => {
+        await task.run();
+      });
+    }
     for (const consumer of this.#consumers.values()) {
       await this.boss.work<{ eventId: string }>(
         queueOf(consumer.name),

@@ -110,6 +110,7 @@ create table login_failures (
 );
 create index login_failures_email on login_failures (email, at);
 create index login_failures_ip on login_failures (ip, at);
+create index login_failures_at on login_failures (at);
 
 -- Append-only audit trail: one row per mutation, written in the mutation's transaction.
 create table audit_log (

@@ -2,11 +2,11 @@
 import type { FastifyRequest } from "fastify";
 import type { Deps } from "../../platform/deps.ts";
 import { authenticate, SESSION_COOKIE } from "./auth-service.ts";
+import { deleteExpiredSessions, pruneLoginFailures } from "./repository.ts";
 
 export { CSRF_COOKIE, permissionsFor, SESSION_COOKIE } from "./auth-service.ts";
 export { createAdmin, ensureFirstAdmin } from "./bootstrap.ts";
 export { canReadOrganization, canReadUser, visibleOrganizations, visibleUsers } from "./policy.ts";
-export { pruneLoginFailures } from "./repository.ts";
 export { identityRoutes } from "./routes.ts";
 
 /** Resolves the caller of an HTTP request: `Authorization: Bearer` first, then the session cookie. */
@@ -19,5 +19,18 @@ export function authenticateRequest(deps: Deps) {
       bearer = m?.[1] ?? "";
     }
     return authenticate(deps, { bearer, sessionCookie: request.cookies?.[SESSION_COOKIE] });
+  };
+}
+
+/** Housekeeping: expired sessions and sign-in failures older than a day. */
+export function identityHousekeeping(deps: Deps) {
+  return {
+    name: "identity-housekeeping",
+    cron: "*/10 * * * *",
+    async run() {
+      const now = deps.now();
+      await deleteExpiredSessions(deps.db, now);
+      await pruneLoginFailures(deps.db, new Date(now.getTime() - 24 * 3_600_000));
+    },
   };
 }

@@ -394,3 +394,7 @@ export async function clearLoginFailures(db: Executor, email: string) {
 export async function pruneLoginFailures(db: Executor, before: Date) {
   await db.deleteFrom("login_failures").where("at", "<", before).execute();
 }
+
+export async function deleteExpiredSessions(db: Executor, now: Date) {
+  await db.deleteFrom("sessions").where("expires_at", "<", now).execute();
+}

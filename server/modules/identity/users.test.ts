@@ -125,8 +125,8 @@ describe("users", () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const url = `/api/v1/users?organizationId=${org.id}&limit=3${cursor ? `&cursor=${cursor}` : ""}`;
-      const body = (await admin.get(url)).json();
+      const url: string = `/api/v1/users?organizationId=${org.id}&limit=3${cursor ? `&cursor=${cursor}` : ""}`;
+      const body: { items: { id: string }[]; nextCursor: string | null } = (await admin.get(url)).json();
       seen.push(...body.items.map((u: { id: string }) => u.id));
       cursor = body.nextCursor;
     } while (cursor);

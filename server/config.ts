@@ -7,7 +7,7 @@ const ConfigSchema = z.object({
   databaseUrl: z.string().url().optional(),
   dataDir: z.string().default("./data"),
   adminEmail: z.email().optional(),
-  adminPassword: z.string().min(12, "STEWARD_ADMIN_PASSWORD must be at least 12 characters").optional(),
+  adminPassword: z.string().min(12, "must be at least 12 characters").optional(),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Marks cookies Secure; on by default unless explicitly off (behind https the proxy sets x-forwarded-proto). */
   trustProxy: z
@@ -28,7 +28,21 @@ const ConfigSchema = z.object({
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
-/** Reads the environment once, at start; a bad value stops start-up with a clear message. */
+const ENV_NAMES: Record<string, string> = {
+  port: "PORT",
+  host: "HOST",
+  databaseUrl: "DATABASE_URL",
+  dataDir: "STEWARD_DATA_DIR",
+  adminEmail: "STEWARD_ADMIN_EMAIL",
+  adminPassword: "STEWARD_ADMIN_PASSWORD",
+  logLevel: "LOG_LEVEL",
+  trustProxy: "STEWARD_TRUST_PROXY",
+  sessionHours: "STEWARD_SESSION_HOURS",
+  workers: "STEWARD_WORKERS",
+  webDir: "STEWARD_WEB_DIR",
+};
+
+/** Reads the environment once, at start; a bad value stops start-up with a clear message naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = ConfigSchema.safeParse({
     port: env.PORT,
@@ -44,7 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webDir: env.STEWARD_WEB_DIR,
   });
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    const lines = parsed.error.issues.map((i) => `  ${ENV_NAMES[String(i.path[0])] ?? i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
   }
   return parsed.data;

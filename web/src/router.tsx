@@ -1,0 +1,156 @@
+import type { QueryClient } from "@tanstack/react-query";
+import { createRootRouteWithContext, createRoute, createRouter, Outlet, redirect } from "@tanstack/react-router";
+import { z } from "zod";
+import type { Me } from "../../common/identity.ts";
+import { meQuery } from "./api/queries.ts";
+import { canAdminister, safeRedirect } from "./auth.tsx";
+import { AgentShell } from "./layout/agent-shell.tsx";
+import { PortalShell } from "./layout/portal-shell.tsx";
+import { GroupsPage } from "./pages/admin/groups-page.tsx";
+import { OrganizationsPage } from "./pages/admin/organizations-page.tsx";
+import { UsersPage } from "./pages/admin/users-page.tsx";
+import { ComingSoonPage } from "./pages/coming-soon-page.tsx";
+import { ErrorPage, NotFoundPage, PendingPage } from "./pages/fallback-pages.tsx";
+import { HomePage } from "./pages/home-page.tsx";
+import { LoginPage } from "./pages/login-page.tsx";
+import { PortalHomePage } from "./pages/portal-home-page.tsx";
+import { TokensPage } from "./pages/tokens-page.tsx";
+
+export interface RouterContext {
+  queryClient: QueryClient;
+}
+
+const rootRoute = createRootRouteWithContext<RouterContext>()({
+  component: Outlet,
+  notFoundComponent: NotFoundPage,
+  errorComponent: ErrorPage,
+  pendingComponent: PendingPage,
+});
+
+/** Sends anyone without a session to /login, remembering where they were going. */
+async function requireMe(context: RouterContext, href: string): Promise<Me> {
+  const me = await context.queryClient.ensureQueryData(meQuery);
+  if (!me) throw redirect({ to: "/login", search: { redirect: href } });
+  return me;
+}
+
+const loginRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "login",
+  validateSearch: z.object({ redirect: z.string().max(2000).optional() }),
+  beforeLoad: async ({ context, search }) => {
+    const me = await context.queryClient.ensureQueryData(meQuery);
+    if (me) throw redirect({ href: safeRedirect(search.redirect, me) });
+  },
+  component: LoginPage,
+});
+
+// ---- agent workspace ----
+
+const agentRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: "agent",
+  beforeLoad: async ({ context, location }) => {
+    const me = await requireMe(context, location.href);
+    if (me.kind === "customer") throw redirect({ to: "/portal" });
+  },
+  component: AgentShell,
+});
+
+const homeRoute = createRoute({ getParentRoute: () => agentRoute, path: "/", component: HomePage });
+
+const ticketsRoute = createRoute({
+  getParentRoute: () => agentRoute,
+  path: "tickets",
+  component: () => <ComingSoonPage area="tickets" />,
+});
+const cmdbRoute = createRoute({
+  getParentRoute: () => agentRoute,
+  path: "cmdb",
+  component: () => <ComingSoonPage area="cmdb" />,
+});
+const changesRoute = createRoute({
+  getParentRoute: () => agentRoute,
+  path: "changes",
+  component: () => <ComingSoonPage area="changes" />,
+});
+const knowledgeRoute = createRoute({
+  getParentRoute: () => agentRoute,
+  path: "knowledge",
+  component: () => <ComingSoonPage area="knowledge" />,
+});
+const reportsRoute = createRoute({
+  getParentRoute: () => agentRoute,
+  path: "reports",
+  component: () => <ComingSoonPage area="reports" />,
+});
+
+const tokensRoute = createRoute({ getParentRoute: () => agentRoute, path: "account/tokens", component: TokensPage });
+
+const adminRoute = createRoute({
+  getParentRoute: () => agentRoute,
+  path: "admin",
+  beforeLoad: async ({ context }) => {
+    const me = await context.queryClient.ensureQueryData(meQuery);
+    if (!canAdminister(me)) throw redirect({ to: "/" });
+  },
+});
+
+const adminIndexRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "/",
+  beforeLoad: () => {
+    throw redirect({ to: "/admin/users" });
+  },
+});
+const usersRoute = createRoute({ getParentRoute: () => adminRoute, path: "users", component: UsersPage });
+const organizationsRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "organizations",
+  component: OrganizationsPage,
+});
+const groupsRoute = createRoute({ getParentRoute: () => adminRoute, path: "groups", component: GroupsPage });
+
+// ---- customer portal ----
+
+const portalRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "portal",
+  beforeLoad: async ({ context, location }) => {
+    await requireMe(context, location.href);
+  },
+  component: PortalShell,
+});
+const portalHomeRoute = createRoute({ getParentRoute: () => portalRoute, path: "/", component: PortalHomePage });
+
+const routeTree = rootRoute.addChildren([
+  loginRoute,
+  agentRoute.addChildren([
+    homeRoute,
+    ticketsRoute,
+    cmdbRoute,
+    changesRoute,
+    knowledgeRoute,
+    reportsRoute,
+    tokensRoute,
+    adminRoute.addChildren([adminIndexRoute, usersRoute, organizationsRoute, groupsRoute]),
+  ]),
+  portalRoute.addChildren([portalHomeRoute]),
+]);
+
+export function createAppRouter(queryClient: QueryClient) {
+  return createRouter({
+    routeTree,
+    context: { queryClient },
+    defaultPreload: "intent",
+    defaultPreloadStaleTime: 0,
+    defaultPendingMs: 300,
+    scrollRestoration: true,
+  });
+}
+
+declare module "@tanstack/react-router" {
+  interface Register {
+    router: ReturnType<typeof createAppRouter>;
+  }
+}

@@ -50,6 +50,8 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<Fastify
     routerOptions: { ignoreTrailingSlash: true },
   });
   app.decorate("stewardRoutes", options.routes);
+  // The API takes JSON only; text/plain (a form can send it cross-site without a preflight) is a 415 like any other.
+  app.removeContentTypeParser("text/plain");
 
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);

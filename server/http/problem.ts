@@ -13,15 +13,13 @@ export class BadRequest extends AppError {
 
 /** zod issues → field errors named like `body.email`, `query.limit`. */
 export function fieldErrors(where: "body" | "query" | "params" | "headers", error: z.ZodError): FieldError[] {
-  return error.issues.map((issue) => {
+  return error.issues.flatMap((issue) => {
     const path = issue.path.map(String);
     if (issue.code === "unrecognized_keys") {
-      return {
-        field: [where, ...path].join("."),
-        message: `unknown field(s): ${issue.keys.join(", ")}`,
-      };
+      // One error per unknown key, named like any other field: `body.colour`.
+      return issue.keys.map((key) => ({ field: [where, ...path, key].join("."), message: "unknown field" }));
     }
-    return { field: [where, ...path].join("."), message: issue.message };
+    return [{ field: [where, ...path].join("."), message: issue.message }];
   });
 }
 

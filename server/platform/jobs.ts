@@ -117,7 +117,16 @@ export class Jobs {
         queueOf(consumer.name),
         { pollingIntervalSeconds: 0.5, batchSize: 20 },
         async (jobs) => {
-          for (const job of jobs) await this.deliver(consumer, job.data.eventId);
+          // One failing event must not fail (and spend the retries of) the others in its batch:
+          // it is failed on its own; the rest complete when this handler returns.
+          for (const job of jobs) {
+            try {
+              await this.deliver(consumer, job.data.eventId);
+            } catch (err) {
+              this.log.warn({ err, consumer: consumer.name, eventId: job.data.eventId }, "event consumer failed");
+              await this.boss.fail(queueOf(consumer.name), job.id, { message: String((err as Error)?.message ?? err) });
+            }
+          }
         },
       );
     }

@@ -126,6 +126,7 @@ create table audit_log (
 );
 create index audit_log_entity on audit_log (entity_type, entity_id, id);
 create index audit_log_actor on audit_log (actor_id, id);
+create index audit_log_type on audit_log (entity_type, id);
 
 create function audit_log_append_only() returns trigger language plpgsql as $$
 begin

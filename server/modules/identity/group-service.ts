@@ -5,7 +5,7 @@ import type { Deps } from "../../platform/deps.ts";
 import { Conflict, type FieldError, Forbidden, Invalid, NotFound, StaleVersion } from "../../platform/errors.ts";
 import { recordChange } from "../../platform/events.ts";
 import { page } from "../../platform/pagination.ts";
-import { expectedVersion } from "../../platform/versioning.ts";
+import { changedOnly, expectedVersion, sameMembers } from "../../platform/versioning.ts";
 import { canReadGroup, canUpdateGroup } from "./policy.ts";
 import { presentGroup } from "./presenters.ts";
 import * as repo from "./repository.ts";
@@ -88,12 +88,14 @@ export async function updateGroup(
     if (input.name && (await repo.groupNameTaken(tx, input.name, id))) throw nameTaken();
     const links = await repo.groupLinks(tx, [id]);
     const before = presentGroup(row, links.members.get(id) ?? [], links.roles.get(id) ?? [], ctx.actor);
+    const set = changedOnly(row, { name: input.name, description: input.description, active: input.active });
+    const membersChanged = memberIds !== undefined && !sameMembers(memberIds, before.memberIds);
+    const rolesChanged = roleIds !== undefined && !sameMembers(roleIds, before.roleIds);
+    if (Object.keys(set).length === 0 && !membersChanged && !rolesChanged) return before;
     const updated = await tx
       .updateTable("groups")
       .set({
-        ...(input.name !== undefined ? { name: input.name } : {}),
-        ...(input.description !== undefined ? { description: input.description } : {}),
-        ...(input.active !== undefined ? { active: input.active } : {}),
+        ...set,
         version: row.version + 1,
         updated_at: deps.now(),
       })

@@ -10,7 +10,7 @@ import type { Deps } from "../../platform/deps.ts";
 import { Conflict, Forbidden, NotFound, StaleVersion } from "../../platform/errors.ts";
 import { recordChange } from "../../platform/events.ts";
 import { page } from "../../platform/pagination.ts";
-import { expectedVersion } from "../../platform/versioning.ts";
+import { changedOnly, expectedVersion } from "../../platform/versioning.ts";
 import { canReadOrganization, canUpdateOrganization, visibleOrganizations } from "./policy.ts";
 import { presentOrganization } from "./presenters.ts";
 import * as repo from "./repository.ts";
@@ -68,12 +68,17 @@ export async function updateOrganization(
     if (!canUpdateOrganization(ctx.actor)) throw new Forbidden("You may not edit this organization");
     if (row.version !== expected) throw new StaleVersion("Organization", row.version);
     if (input.name && (await repo.organizationNameTaken(tx, input.name, id))) throw nameTaken();
+    const before = presentOrganization(row, ctx.actor);
+    const set = changedOnly(row, {
+      name: input.name,
+      domains: input.domains ? [...new Set(input.domains)] : undefined,
+      active: input.active,
+    });
+    if (Object.keys(set).length === 0) return before;
     const updated = await tx
       .updateTable("organizations")
       .set({
-        ...(input.name !== undefined ? { name: input.name } : {}),
-        ...(input.domains !== undefined ? { domains: [...new Set(input.domains)] } : {}),
-        ...(input.active !== undefined ? { active: input.active } : {}),
+        ...set,
         version: row.version + 1,
         updated_at: deps.now(),
       })
@@ -85,7 +90,7 @@ export async function updateOrganization(
       entityType: "organization",
       entityId: id,
       action: "updated",
-      before: presentOrganization(row, ctx.actor),
+      before,
       after,
     });
     return after;

@@ -7,7 +7,7 @@ import { Conflict, type FieldError, Forbidden, Invalid, NotFound, StaleVersion }
 import { recordChange } from "../../platform/events.ts";
 import { page } from "../../platform/pagination.ts";
 import { hashPassword } from "../../platform/secrets.ts";
-import { expectedVersion } from "../../platform/versioning.ts";
+import { changedOnly, expectedVersion, sameMembers } from "../../platform/versioning.ts";
 import { canGrantAdmin, canReadUser, canUpdateUser, visibleUsers } from "./policy.ts";
 import { presentUser } from "./presenters.ts";
 import * as repo from "./repository.ts";
@@ -138,14 +138,19 @@ export async function updateUser(
 
     const beforeRoles = (await repo.roleIdsOfUsers(tx, [id])).get(id) ?? [];
     const before = presentUser(row, beforeRoles, ctx.actor);
+    const set = changedOnly(row, {
+      email: input.email,
+      name: input.name,
+      organization_id: input.organizationId,
+      admin: input.admin,
+      active: input.active,
+    });
+    const rolesChanged = input.roleIds !== undefined && !sameMembers(input.roleIds, beforeRoles);
+    if (Object.keys(set).length === 0 && !passwordHash && !rolesChanged) return before;
     const updated = await tx
       .updateTable("users")
       .set({
-        ...(input.email !== undefined ? { email: input.email } : {}),
-        ...(input.name !== undefined ? { name: input.name } : {}),
-        ...(input.organizationId !== undefined ? { organization_id: input.organizationId } : {}),
-        ...(input.admin !== undefined ? { admin: input.admin } : {}),
-        ...(input.active !== undefined ? { active: input.active } : {}),
+        ...set,
         ...(passwordHash ? { password_hash: passwordHash } : {}),
         version: row.version + 1,
         updated_at: deps.now(),

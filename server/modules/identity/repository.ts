@@ -5,6 +5,25 @@ import { decodeCursor, likePattern } from "../../platform/pagination.ts";
 
 /** All SQL on the identity tables. */
 
+/** Keyset condition for lists ordered by (name, id): a row comparison the (name, id) indexes serve. */
+function afterNameCursor(cursor: string) {
+  const [name, id] = decodeCursor(cursor, ["string", "string"]) as [string, string];
+  if (!/^[0-9a-f-]{36}$/i.test(id)) decodeCursor("", ["string"]);
+  return sql<SqlBool>`(name, id) > (${name}, ${id}::uuid)`;
+}
+
+/** Is a name already used (case-insensitively) in a table whose names are unique? */
+async function nameTaken(
+  db: Executor,
+  table: "organizations" | "groups",
+  name: string,
+  exceptId?: string,
+): Promise<boolean> {
+  let q = db.selectFrom(table).select("id").where(sql<SqlBool>`lower(name) = lower(${name})`);
+  if (exceptId) q = q.where("id", "!=", exceptId);
+  return (await q.executeTakeFirst()) !== undefined;
+}
+
 // ---- users ----
 export interface UserFilter {
   visible: (eb: never) => Expression<SqlBool>;
@@ -25,10 +44,7 @@ export async function listUsers(db: Executor, f: UserFilter): Promise<UserRow[]>
   if (f.kind) query = query.where("kind", "=", f.kind);
   if (f.organizationId) query = query.where("organization_id", "=", f.organizationId);
   if (f.active !== undefined) query = query.where("active", "=", f.active);
-  if (f.cursor) {
-    const [name, id] = decodeCursor(f.cursor, ["string", "string"]) as [string, string];
-    query = query.where((eb) => eb.or([eb("name", ">", name), eb.and([eb("name", "=", name), eb("id", ">", id)])]));
-  }
+  if (f.cursor) query = query.where(afterNameCursor(f.cursor));
   return query
     .orderBy("name")
     .orderBy("id")
@@ -132,10 +148,7 @@ export async function listOrganizations(db: Executor, f: OrganizationFilter) {
     .where(f.visible as never);
   if (f.q) query = query.where("name", "ilike", likePattern(f.q));
   if (f.active !== undefined) query = query.where("active", "=", f.active);
-  if (f.cursor) {
-    const [name, id] = decodeCursor(f.cursor, ["string", "string"]) as [string, string];
-    query = query.where((eb) => eb.or([eb("name", ">", name), eb.and([eb("name", "=", name), eb("id", ">", id)])]));
-  }
+  if (f.cursor) query = query.where(afterNameCursor(f.cursor));
   return query
     .orderBy("name")
     .orderBy("id")
@@ -149,10 +162,8 @@ export function findOrganization(db: Executor, id: string, lock = false) {
   return q.executeTakeFirst();
 }
 
-export async function organizationNameTaken(db: Executor, name: string, exceptId?: string): Promise<boolean> {
-  let q = db.selectFrom("organizations").select("id").where(sql<SqlBool>`lower(name) = lower(${name})`);
-  if (exceptId) q = q.where("id", "!=", exceptId);
-  return (await q.executeTakeFirst()) !== undefined;
+export function organizationNameTaken(db: Executor, name: string, exceptId?: string): Promise<boolean> {
+  return nameTaken(db, "organizations", name, exceptId);
 }
 
 // ---- groups ----
@@ -167,10 +178,7 @@ export async function listGroups(db: Executor, f: GroupFilter) {
   let query = db.selectFrom("groups").selectAll();
   if (f.q) query = query.where("name", "ilike", likePattern(f.q));
   if (f.active !== undefined) query = query.where("active", "=", f.active);
-  if (f.cursor) {
-    const [name, id] = decodeCursor(f.cursor, ["string", "string"]) as [string, string];
-    query = query.where((eb) => eb.or([eb("name", ">", name), eb.and([eb("name", "=", name), eb("id", ">", id)])]));
-  }
+  if (f.cursor) query = query.where(afterNameCursor(f.cursor));
   return query
     .orderBy("name")
     .orderBy("id")
@@ -184,10 +192,8 @@ export function findGroup(db: Executor, id: string, lock = false) {
   return q.executeTakeFirst();
 }
 
-export async function groupNameTaken(db: Executor, name: string, exceptId?: string): Promise<boolean> {
-  let q = db.selectFrom("groups").select("id").where(sql<SqlBool>`lower(name) = lower(${name})`);
-  if (exceptId) q = q.where("id", "!=", exceptId);
-  return (await q.executeTakeFirst()) !== undefined;
+export function groupNameTaken(db: Executor, name: string, exceptId?: string): Promise<boolean> {
+  return nameTaken(db, "groups", name, exceptId);
 }
 
 export async function groupLinks(db: Executor, groupIds: string[]) {

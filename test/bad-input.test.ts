@@ -335,4 +335,10 @@ describe("paths and queries", () => {
       "query.organizationId",
     );
   });
+
+  it("a route that takes no query refuses stray parameters", async () => {
+    const res = await admin.get("/api/v1/me?debug=1");
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual([{ field: "query.debug", message: "unknown field" }]);
+  });
 });

@@ -55,7 +55,12 @@ export function registerRoutes(app: FastifyInstance, routes: readonly AnyRoute[]
           params = parsed.data;
         }
         let query: unknown;
-        if (route.query) {
+        if (!route.query) {
+          // A route that takes no query says so: stray parameters are refused like unknown body fields.
+          const stray = Object.keys((request.query as Record<string, unknown> | undefined) ?? {});
+          if (stray.length)
+            throw new BadRequest(stray.map((key) => ({ field: `query.${key}`, message: "unknown field" })));
+        } else {
           const parsed = route.query.safeParse(request.query ?? {});
           if (!parsed.success) throw new BadRequest(fieldErrors("query", parsed.error));
           query = parsed.data;

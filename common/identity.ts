@@ -116,6 +116,7 @@ const domain = z
 export const OrganizationCreateSchema = z.strictObject({
   name,
   domains: z.array(domain).max(50).optional(),
+  ticketsShared: z.boolean().optional().describe("Members see each other's tickets"),
 });
 export type OrganizationCreate = z.infer<typeof OrganizationCreateSchema>;
 
@@ -123,6 +124,7 @@ export const OrganizationUpdateSchema = z.strictObject({
   version: VersionSchema.optional().describe("The version you edited; or send If-Match"),
   name: name.optional(),
   domains: z.array(domain).max(50).optional(),
+  ticketsShared: z.boolean().optional(),
   active: z.boolean().optional(),
 });
 export type OrganizationUpdate = z.infer<typeof OrganizationUpdateSchema>;
@@ -132,6 +134,7 @@ export const OrganizationSchema = z.object({
   version: z.number().int(),
   name: z.string(),
   domains: z.array(z.string()),
+  ticketsShared: z.boolean(),
   active: z.boolean(),
   createdAt: TimestampSchema,
   updatedAt: TimestampSchema,

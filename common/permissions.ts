@@ -14,8 +14,22 @@ export const PERMISSIONS = [
   "group.update",
   "role.read",
   "audit.read",
+  "ticket.read",
+  "ticket.create",
+  "ticket.reply",
+  "ticket.update",
+  "category.read",
+  "category.manage",
+  "priority.manage",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** What every customer may do; the record policies narrow it to their own records. */
-export const CUSTOMER_PERMISSIONS: readonly Permission[] = ["user.read", "organization.read"];
+export const CUSTOMER_PERMISSIONS: readonly Permission[] = [
+  "user.read",
+  "organization.read",
+  "ticket.read",
+  "ticket.create",
+  "ticket.reply",
+  "category.read",
+];

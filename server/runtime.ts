@@ -9,6 +9,7 @@ import { buildApp } from "./http/app.ts";
 import type { AnyRoute } from "./http/route.ts";
 import { auditRoutes } from "./modules/audit/index.ts";
 import { authenticateRequest, identityHousekeeping, identityRoutes } from "./modules/identity/index.ts";
+import { ticketRoutes } from "./modules/tickets/index.ts";
 import type { Deps } from "./platform/deps.ts";
 import { Jobs } from "./platform/jobs.ts";
 
@@ -18,7 +19,7 @@ export const VERSION: string = JSON.parse(
 
 /** Every module's routes: the one table the app, the OpenAPI document and the authorization tests walk. */
 export function allRoutes(deps: Deps): AnyRoute[] {
-  return [...identityRoutes(deps), ...auditRoutes(deps)];
+  return [...identityRoutes(deps), ...auditRoutes(deps), ...ticketRoutes(deps)];
 }
 
 export async function openAndMigrate(config: Config, log: Logger): Promise<Database> {

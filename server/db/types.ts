@@ -10,6 +10,7 @@ export interface OrganizationsTable {
   version: Generated<number>;
   name: string;
   domains: Generated<string[]>;
+  tickets_shared: Generated<boolean>;
   active: Generated<boolean>;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -124,6 +125,90 @@ export interface EventDeliveriesTable {
   processed_at: Timestamp;
 }
 
+export interface CategoriesTable {
+  id: Generated<string>;
+  version: Generated<number>;
+  parent_id: string | null;
+  name: string;
+  active: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PriorityMatrixTable {
+  impact: number;
+  urgency: number;
+  priority: "P1" | "P2" | "P3" | "P4";
+}
+
+export interface TicketsTable {
+  id: Generated<string>;
+  version: Generated<number>;
+  type: "incident" | "service_request" | "problem";
+  number: number;
+  title: string;
+  description: Generated<string>;
+  description_text: Generated<string>;
+  state: string;
+  state_type: "new" | "open" | "pending" | "resolved" | "closed";
+  hold_reason: string | null;
+  impact: number;
+  urgency: number;
+  priority: "P1" | "P2" | "P3" | "P4";
+  category_id: string | null;
+  requester_id: string | null;
+  organization_id: string | null;
+  group_id: string | null;
+  assignee_id: string | null;
+  problem_id: string | null;
+  merged_into_id: string | null;
+  custom_fields: ColumnType<Record<string, unknown>, string | undefined, string>;
+  tags: Generated<string[]>;
+  resolution_code: string | null;
+  resolution: string | null;
+  root_cause: string | null;
+  workaround: string | null;
+  first_response_at: NullableTimestamp;
+  resolved_at: NullableTimestamp;
+  closed_at: NullableTimestamp;
+  escalation_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  search: ColumnType<string, never, never>;
+}
+
+export interface TicketWatchersTable {
+  ticket_id: string;
+  user_id: string;
+}
+
+export interface TicketArticlesTable {
+  id: Generated<string>;
+  ticket_id: string;
+  kind: "reply" | "note" | "system";
+  author_id: string | null;
+  body: Generated<string>;
+  body_text: Generated<string>;
+  event: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  time_spent_minutes: number | null;
+  source: string;
+  created_at: Timestamp;
+  search: ColumnType<string, never, never>;
+}
+
+export interface TicketLinksTable {
+  source_id: string;
+  target_id: string;
+  kind: "parent" | "related" | "duplicate";
+  created_at: Timestamp;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: ColumnType<unknown, string, string>;
+  updated_at: Timestamp;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -138,6 +223,13 @@ export interface DB {
   audit_log: AuditLogTable;
   outbox: OutboxTable;
   event_deliveries: EventDeliveriesTable;
+  categories: CategoriesTable;
+  priority_matrix: PriorityMatrixTable;
+  tickets: TicketsTable;
+  ticket_watchers: TicketWatchersTable;
+  ticket_articles: TicketArticlesTable;
+  ticket_links: TicketLinksTable;
+  settings: SettingsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -147,3 +239,5 @@ export type OrganizationRow = Selectable<OrganizationsTable>;
 export type GroupRow = Selectable<GroupsTable>;
 export type RoleRow = Selectable<RolesTable>;
 export type ApiTokenRow = Selectable<ApiTokensTable>;
+export type TicketRow = Selectable<TicketsTable>;
+export type ArticleRow = Selectable<TicketArticlesTable>;

@@ -7,6 +7,13 @@ import { deleteExpiredSessions, pruneLoginFailures } from "./repository.ts";
 export { CSRF_COOKIE, permissionsFor, SESSION_COOKIE } from "./auth-service.ts";
 export { createAdmin, ensureFirstAdmin } from "./bootstrap.ts";
 export { canReadOrganization, canReadUser, visibleOrganizations, visibleUsers } from "./policy.ts";
+export {
+  activeGroupIdsOf,
+  groupSummary,
+  organizationSharesTickets,
+  organizationSummary,
+  userSummaries,
+} from "./repository.ts";
 export { identityRoutes } from "./routes.ts";
 
 /** Resolves the caller of an HTTP request: `Authorization: Bearer` first, then the session cookie. */

@@ -39,7 +39,11 @@ export async function createOrganization(
     if (await repo.organizationNameTaken(tx, input.name)) throw nameTaken();
     const row = await tx
       .insertInto("organizations")
-      .values({ name: input.name, domains: [...new Set(input.domains ?? [])] })
+      .values({
+        name: input.name,
+        domains: [...new Set(input.domains ?? [])],
+        tickets_shared: input.ticketsShared ?? false,
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
     const org = presentOrganization(row, ctx.actor);
@@ -72,6 +76,7 @@ export async function updateOrganization(
     const set = changedOnly(row, {
       name: input.name,
       domains: input.domains ? [...new Set(input.domains)] : undefined,
+      tickets_shared: input.ticketsShared,
       active: input.active,
     });
     if (Object.keys(set).length === 0) return before;

@@ -29,6 +29,7 @@ export function presentOrganization(row: OrganizationRow, actor: Actor): Organiz
     version: row.version,
     name: row.name,
     domains: row.domains,
+    ticketsShared: row.tickets_shared,
     active: row.active,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),

@@ -404,3 +404,42 @@ export async function pruneLoginFailures(db: Executor, before: Date) {
 export async function deleteExpiredSessions(db: Executor, now: Date) {
   await db.deleteFrom("sessions").where("expires_at", "<", now).execute();
 }
+
+/** Active groups a user is a member of. */
+export async function activeGroupIdsOf(db: Executor, userId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom("group_members")
+    .innerJoin("groups", "groups.id", "group_members.group_id")
+    .select("groups.id")
+    .where("group_members.user_id", "=", userId)
+    .where("groups.active", "=", true)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+export async function organizationSharesTickets(db: Executor, organizationId: string | null): Promise<boolean> {
+  if (!organizationId) return false;
+  const row = await db
+    .selectFrom("organizations")
+    .select("tickets_shared")
+    .where("id", "=", organizationId)
+    .executeTakeFirst();
+  return row?.tickets_shared ?? false;
+}
+
+export function userSummaries(db: Executor, ids: string[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom("users")
+    .select(["id", "name", "kind", "active", "organization_id"])
+    .where("id", "in", ids)
+    .execute();
+}
+
+export function groupSummary(db: Executor, id: string) {
+  return db.selectFrom("groups").select(["id", "name", "active"]).where("id", "=", id).executeTakeFirst();
+}
+
+export function organizationSummary(db: Executor, id: string) {
+  return db.selectFrom("organizations").select(["id", "name", "active"]).where("id", "=", id).executeTakeFirst();
+}

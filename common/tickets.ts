@@ -1,0 +1,173 @@
+import { z } from "zod";
+import { IdSchema, ListQueryBase, pageOf, TimestampSchema, VersionSchema } from "./api.ts";
+import { HOLD_REASONS, RESOLUTION_CODES, TICKET_TYPES } from "./workflows.ts";
+
+export const TicketTypeSchema = z.enum(TICKET_TYPES);
+export const PrioritySchema = z.enum(["P1", "P2", "P3", "P4"]);
+const level = z.number().int().min(1).max(3).describe("1 high … 3 low");
+const title = z.string().trim().min(1).max(300);
+const richText = z.string().max(200_000).describe("HTML; sanitized on the way in");
+const tags = z.array(z.string().trim().min(1).max(50)).max(30);
+
+export const TicketCreateSchema = z.strictObject({
+  type: TicketTypeSchema,
+  title,
+  description: richText.default(""),
+  impact: level,
+  urgency: level,
+  requesterId: IdSchema.nullable().optional(),
+  organizationId: IdSchema.nullable().optional(),
+  groupId: IdSchema.optional(),
+  assigneeId: IdSchema.nullable().optional(),
+  categoryId: IdSchema.nullable().optional(),
+  customFields: z.record(z.string().max(60), z.unknown()).optional(),
+  tags: tags.optional(),
+  watcherIds: z.array(IdSchema).max(100).optional(),
+});
+export type TicketCreate = z.infer<typeof TicketCreateSchema>;
+
+export const TicketUpdateSchema = z.strictObject({
+  version: VersionSchema.optional().describe("The version you edited; or send If-Match"),
+  title: title.optional(),
+  description: richText.optional(),
+  impact: level.optional(),
+  urgency: level.optional(),
+  requesterId: IdSchema.nullable().optional(),
+  organizationId: IdSchema.nullable().optional(),
+  groupId: IdSchema.optional(),
+  assigneeId: IdSchema.nullable().optional(),
+  categoryId: IdSchema.nullable().optional(),
+  problemId: IdSchema.nullable().optional().describe("Link an incident to a problem"),
+  tags: tags.optional(),
+  watcherIds: z.array(IdSchema).max(100).optional(),
+});
+export type TicketUpdate = z.infer<typeof TicketUpdateSchema>;
+
+export const TransitionSchema = z.strictObject({
+  version: VersionSchema.optional(),
+  to: z.string().min(1).max(40),
+  reason: z.enum(HOLD_REASONS).optional().describe("Required when putting a ticket on hold"),
+  resolutionCode: z.enum(RESOLUTION_CODES).optional(),
+  resolution: z.string().trim().min(1).max(20_000).optional(),
+  rootCause: z.string().trim().min(1).max(20_000).optional(),
+  workaround: z.string().trim().min(1).max(20_000).optional(),
+});
+export type TransitionInput = z.infer<typeof TransitionSchema>;
+
+export const ArticleCreateSchema = z.strictObject({
+  kind: z.enum(["reply", "note"]),
+  body: richText.refine((v) => v.trim().length > 0, "must not be empty"),
+  timeSpentMinutes: z.number().int().min(0).max(100_000).optional(),
+});
+export type ArticleCreate = z.infer<typeof ArticleCreateSchema>;
+
+export const TicketSchema = z.object({
+  id: IdSchema,
+  version: z.number().int(),
+  type: TicketTypeSchema,
+  number: z.string().describe("INC-000123, REQ-…, PRB-…"),
+  title: z.string(),
+  description: z.string(),
+  state: z.string(),
+  stateType: z.enum(["new", "open", "pending", "resolved", "closed"]),
+  holdReason: z.string().nullable(),
+  impact: z.number().int(),
+  urgency: z.number().int(),
+  priority: PrioritySchema,
+  categoryId: IdSchema.nullable(),
+  requesterId: IdSchema.nullable(),
+  organizationId: IdSchema.nullable(),
+  groupId: IdSchema.nullable(),
+  assigneeId: IdSchema.nullable(),
+  problemId: IdSchema.nullable(),
+  mergedIntoId: IdSchema.nullable(),
+  customFields: z.record(z.string(), z.unknown()),
+  tags: z.array(z.string()),
+  watcherIds: z.array(IdSchema),
+  resolutionCode: z.string().nullable(),
+  resolution: z.string().nullable(),
+  rootCause: z.string().nullable(),
+  workaround: z.string().nullable(),
+  firstResponseAt: TimestampSchema.nullable(),
+  resolvedAt: TimestampSchema.nullable(),
+  closedAt: TimestampSchema.nullable(),
+  createdAt: TimestampSchema,
+  updatedAt: TimestampSchema,
+  abilities: z.object({
+    update: z.boolean(),
+    reply: z.boolean(),
+    note: z.boolean(),
+    transitions: z.array(z.string()).describe("States this caller may move the ticket to"),
+  }),
+});
+export type Ticket = z.infer<typeof TicketSchema>;
+export const TicketPageSchema = pageOf(TicketSchema);
+
+const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
+  z
+    .string()
+    .max(500)
+    .transform((v) => v.split(",").filter(Boolean))
+    .pipe(z.array(item).min(1).max(20));
+
+export const TicketListQuerySchema = z.strictObject({
+  ...ListQueryBase,
+  type: csv(TicketTypeSchema).optional(),
+  state: csv(z.string().max(40)).optional(),
+  stateType: csv(z.enum(["new", "open", "pending", "resolved", "closed"])).optional(),
+  priority: csv(PrioritySchema).optional(),
+  groupId: IdSchema.optional(),
+  assigneeId: z.union([IdSchema, z.enum(["me", "none"])]).optional(),
+  requesterId: IdSchema.optional(),
+  organizationId: IdSchema.optional(),
+  categoryId: IdSchema.optional(),
+  tag: z.string().max(50).optional(),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe("Full text over title, description and replies; or a number"),
+  createdFrom: TimestampSchema.optional(),
+  createdTo: TimestampSchema.optional(),
+  sort: z.enum(["createdAt", "-createdAt"]).default("-createdAt"),
+});
+export type TicketListQuery = z.infer<typeof TicketListQuerySchema>;
+
+export const ArticleSchema = z.object({
+  id: IdSchema,
+  ticketId: IdSchema,
+  kind: z.enum(["reply", "note", "system"]),
+  author: z.object({ id: IdSchema, name: z.string() }).nullable(),
+  body: z.string(),
+  event: z.record(z.string(), z.unknown()).nullable(),
+  timeSpentMinutes: z.number().int().nullable(),
+  source: z.string(),
+  createdAt: TimestampSchema,
+});
+export type Article = z.infer<typeof ArticleSchema>;
+export const ArticleListSchema = z.object({ items: z.array(ArticleSchema) });
+
+export const PriorityMatrixSchema = z.object({
+  cells: z.array(z.object({ impact: z.number().int(), urgency: z.number().int(), priority: PrioritySchema })),
+});
+export const PriorityMatrixUpdateSchema = z.strictObject({
+  cells: z
+    .array(z.strictObject({ impact: level, urgency: level, priority: PrioritySchema }))
+    .length(9)
+    .refine((cells) => new Set(cells.map((c) => `${c.impact}-${c.urgency}`)).size === 9, "each impact × urgency once"),
+});
+
+export const CategoryCreateSchema = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  parentId: IdSchema.nullable().optional(),
+});
+export const CategorySchema = z.object({
+  id: IdSchema,
+  version: z.number().int(),
+  name: z.string(),
+  parentId: IdSchema.nullable(),
+  active: z.boolean(),
+});
+export const CategoryListSchema = z.object({ items: z.array(CategorySchema) });

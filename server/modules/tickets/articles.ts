@@ -1,0 +1,110 @@
+import type { Article, ArticleCreate } from "../../../common/tickets.ts";
+import { type Executor, inTransaction } from "../../db/database.ts";
+import { appendAudit } from "../../platform/audit.ts";
+import type { RequestContext } from "../../platform/context.ts";
+import type { Deps } from "../../platform/deps.ts";
+import { Forbidden, Invalid } from "../../platform/errors.ts";
+import { recordChange, recordEvent } from "../../platform/events.ts";
+import { sanitizeRichText, textOf } from "../../platform/html.ts";
+import { userSummaries } from "../identity/index.ts";
+import { canNote, canReply } from "./policy.ts";
+import { presentArticle, presentTicket } from "./presenters.ts";
+import * as repo from "./repository.ts";
+import { loadAccess, readableTicket, snapshot, systemEvent } from "./service.ts";
+
+/**
+ * A public reply or an internal note. An agent's first reply is the first
+ * response; a customer's reply reopens a resolved incident and takes a ticket
+ * that waited for the customer back into work.
+ */
+export async function addArticle(
+  deps: Deps,
+  ctx: RequestContext,
+  ticketId: string,
+  input: ArticleCreate,
+): Promise<Article> {
+  const { actor } = ctx;
+  if (actor.kind === "customer" && input.timeSpentMinutes !== undefined) {
+    throw new Invalid([{ field: "body.timeSpentMinutes", message: "recorded by agents only" }]);
+  }
+  const body = sanitizeRichText(input.body);
+  const bodyText = textOf(body);
+  if (!bodyText) throw new Invalid([{ field: "body.body", message: "has no text once cleaned" }]);
+  return inTransaction(deps.db, async (tx) => {
+    const access = await loadAccess(tx, actor);
+    const { row, watcherIds } = await readableTicket(tx, access, ticketId, true);
+    if (input.kind === "note" ? !canNote(access, row) : !canReply(access, row)) {
+      throw new Forbidden(input.kind === "note" ? "Only agents add internal notes" : "You cannot reply to this ticket");
+    }
+    const now = deps.now();
+    const article = await repo.insertArticle(tx, {
+      ticketId,
+      kind: input.kind,
+      authorId: actor.id,
+      body,
+      bodyText,
+      timeSpentMinutes: input.timeSpentMinutes,
+      source: ctx.source,
+      at: now,
+    });
+    await appendAudit(tx, ctx, {
+      action: `ticket.${input.kind}_added`,
+      entityType: "ticket",
+      entityId: ticketId,
+      changes: {
+        article: [null, article.id],
+        ...(input.timeSpentMinutes ? { timeSpentMinutes: [null, input.timeSpentMinutes] } : {}),
+      },
+    });
+    await recordEvent(tx, ctx, {
+      type: "ticket.article_added",
+      entityType: "ticket",
+      entityId: ticketId,
+      payload: { articleId: article.id, kind: input.kind, authorKind: actor.kind },
+    });
+
+    // Effects on the ticket itself.
+    const set: Record<string, unknown> = {};
+    if (input.kind === "reply" && actor.kind === "agent" && !row.first_response_at) set.first_response_at = now;
+    if (input.kind === "reply" && actor.kind === "customer") {
+      const reopen = row.type === "incident" && row.state === "resolved";
+      const resume = row.state_type === "pending" && row.hold_reason === "awaiting_customer";
+      if (reopen || resume)
+        Object.assign(set, { state: "in_progress", state_type: "open", hold_reason: null, resolved_at: null });
+    }
+    if (Object.keys(set).length) {
+      const updated = await tx
+        .updateTable("tickets")
+        .set({ ...set, version: row.version + 1, updated_at: now })
+        .where("id", "=", ticketId)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const changes = await recordChange(tx, ctx, {
+        entityType: "ticket",
+        entityId: ticketId,
+        action: "updated",
+        before: snapshot(presentTicket(row, watcherIds, access)),
+        after: snapshot(presentTicket(updated, watcherIds, access)),
+      });
+      await systemEvent(tx, ctx, ticketId, changes, now);
+    }
+    return presentArticle(article, new Map([[actor.id, await authorName(tx, actor.id)]]));
+  });
+}
+
+async function authorName(db: Executor, id: string): Promise<string> {
+  const [u] = await userSummaries(db, [id]);
+  return u?.name ?? "Unknown";
+}
+
+/** The timeline: customers see public replies only; agents everything. */
+export async function listArticles(deps: Deps, ctx: RequestContext, ticketId: string): Promise<{ items: Article[] }> {
+  const access = await loadAccess(deps.db, ctx.actor);
+  await readableTicket(deps.db, access, ticketId);
+  const kinds: ("reply" | "note" | "system")[] =
+    ctx.actor.kind === "customer" ? ["reply"] : ["reply", "note", "system"];
+  const rows = await repo.listArticles(deps.db, ticketId, kinds);
+  const authorIds = [...new Set(rows.map((r) => r.author_id).filter((v): v is string => !!v))];
+  const authors = new Map((await userSummaries(deps.db, authorIds)).map((u) => [u.id, u.name]));
+  return { items: rows.map((r) => presentArticle(r, authors)) };
+}

@@ -1,0 +1,189 @@
+import { type Expression, type SqlBool, sql } from "kysely";
+import type { TicketListQuery } from "../../../common/tickets.ts";
+import type { TicketType } from "../../../common/workflows.ts";
+import type { Executor } from "../../db/database.ts";
+import type { TicketRow } from "../../db/types.ts";
+import { decodeCursor } from "../../platform/pagination.ts";
+
+/** All SQL on the service-desk tables. */
+
+export async function nextNumber(db: Executor, type: TicketType): Promise<number> {
+  const seq = `ticket_number_${type}`;
+  const row = await sql<{ n: string | number }>`select nextval(${seq}::regclass) as n`.execute(db);
+  return Number(row.rows[0]?.n);
+}
+
+export async function priorityFor(db: Executor, impact: number, urgency: number): Promise<"P1" | "P2" | "P3" | "P4"> {
+  const row = await db
+    .selectFrom("priority_matrix")
+    .select("priority")
+    .where("impact", "=", impact)
+    .where("urgency", "=", urgency)
+    .executeTakeFirstOrThrow();
+  return row.priority;
+}
+
+export function priorityMatrix(db: Executor) {
+  return db.selectFrom("priority_matrix").selectAll().orderBy("impact").orderBy("urgency").execute();
+}
+
+export async function setting<T>(db: Executor, key: string): Promise<T | undefined> {
+  const row = await db.selectFrom("settings").select("value").where("key", "=", key).executeTakeFirst();
+  return row?.value as T | undefined;
+}
+
+export function findTicket(db: Executor, id: string, lock = false): Promise<TicketRow | undefined> {
+  let q = db.selectFrom("tickets").selectAll().where("id", "=", id);
+  if (lock) q = q.forUpdate();
+  return q.executeTakeFirst();
+}
+
+export async function watchersOf(db: Executor, ticketIds: string[]): Promise<Map<string, string[]>> {
+  const map = new Map<string, string[]>(ticketIds.map((id) => [id, []]));
+  if (ticketIds.length === 0) return map;
+  const rows = await db
+    .selectFrom("ticket_watchers")
+    .select(["ticket_id", "user_id"])
+    .where("ticket_id", "in", ticketIds)
+    .orderBy("user_id")
+    .execute();
+  for (const r of rows) map.get(r.ticket_id)?.push(r.user_id);
+  return map;
+}
+
+export async function setWatchers(db: Executor, ticketId: string, userIds: string[]): Promise<void> {
+  await db.deleteFrom("ticket_watchers").where("ticket_id", "=", ticketId).execute();
+  if (userIds.length) {
+    await db
+      .insertInto("ticket_watchers")
+      .values(userIds.map((user_id) => ({ ticket_id: ticketId, user_id })))
+      .execute();
+  }
+}
+
+const NUMBER = /^(INC|REQ|PRB)-?0*(\d{1,9})$/i;
+const PREFIX_TYPE: Record<string, TicketType> = { INC: "incident", REQ: "service_request", PRB: "problem" };
+
+export interface ListFilter extends Omit<TicketListQuery, "assigneeId"> {
+  visible: (eb: never) => Expression<SqlBool>;
+  assigneeId?: string | "none" | undefined;
+}
+
+export function listTickets(db: Executor, f: ListFilter): Promise<TicketRow[]> {
+  let q = db
+    .selectFrom("tickets")
+    .selectAll()
+    .where(f.visible as never);
+  if (f.type) q = q.where("type", "in", f.type);
+  if (f.state) q = q.where("state", "in", f.state);
+  if (f.stateType) q = q.where("state_type", "in", f.stateType);
+  if (f.priority) q = q.where("priority", "in", f.priority);
+  if (f.groupId) q = q.where("group_id", "=", f.groupId);
+  if (f.assigneeId === "none") q = q.where("assignee_id", "is", null);
+  else if (f.assigneeId) q = q.where("assignee_id", "=", f.assigneeId);
+  if (f.requesterId) q = q.where("requester_id", "=", f.requesterId);
+  if (f.organizationId) q = q.where("organization_id", "=", f.organizationId);
+  if (f.categoryId) q = q.where("category_id", "=", f.categoryId);
+  if (f.tag) q = q.where(sql<SqlBool>`tags @> array[${f.tag}]::text[]`);
+  if (f.createdFrom) q = q.where("created_at", ">=", new Date(f.createdFrom));
+  if (f.createdTo) q = q.where("created_at", "<", new Date(f.createdTo));
+  if (f.q) {
+    const number = NUMBER.exec(f.q.replace(/\s+/g, ""));
+    if (number?.[1] && number[2]) {
+      q = q
+        .where("type", "=", PREFIX_TYPE[number[1].toUpperCase()] as TicketType)
+        .where("number", "=", Number(number[2]));
+    } else {
+      const query = sql`websearch_to_tsquery('simple', ${f.q})`;
+      q = q.where((eb) =>
+        eb.or([
+          sql<SqlBool>`tickets.search @@ ${query}`,
+          eb(
+            "tickets.id",
+            "in",
+            eb
+              .selectFrom("ticket_articles")
+              .select("ticket_articles.ticket_id")
+              .where(sql<SqlBool>`ticket_articles.search @@ ${query}`)
+              .where("ticket_articles.kind", "=", "reply"),
+          ),
+        ]),
+      );
+    }
+  }
+  const desc = f.sort === "-createdAt";
+  if (f.cursor) {
+    const [at, id] = decodeCursor(f.cursor, ["string", "string"]) as [string, string];
+    if (Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/i.test(id)) decodeCursor("", ["string"]);
+    q = desc
+      ? q.where(sql<SqlBool>`(tickets.created_at, tickets.id) < (${new Date(at)}, ${id}::uuid)`)
+      : q.where(sql<SqlBool>`(tickets.created_at, tickets.id) > (${new Date(at)}, ${id}::uuid)`);
+  }
+  return q
+    .orderBy("created_at", desc ? "desc" : "asc")
+    .orderBy("id", desc ? "desc" : "asc")
+    .limit(f.limit + 1)
+    .execute();
+}
+
+export function insertArticle(
+  db: Executor,
+  a: {
+    ticketId: string;
+    kind: "reply" | "note" | "system";
+    authorId: string | null;
+    body?: string;
+    bodyText?: string;
+    event?: Record<string, unknown>;
+    timeSpentMinutes?: number | undefined;
+    source: string;
+    at: Date;
+  },
+) {
+  return db
+    .insertInto("ticket_articles")
+    .values({
+      ticket_id: a.ticketId,
+      kind: a.kind,
+      author_id: a.authorId,
+      body: a.body ?? "",
+      body_text: a.bodyText ?? "",
+      event: a.event ? JSON.stringify(a.event) : null,
+      time_spent_minutes: a.timeSpentMinutes ?? null,
+      source: a.source,
+      created_at: a.at,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function listArticles(db: Executor, ticketId: string, kinds: ("reply" | "note" | "system")[]) {
+  return db
+    .selectFrom("ticket_articles")
+    .selectAll()
+    .where("ticket_id", "=", ticketId)
+    .where("kind", "in", kinds)
+    .orderBy("created_at")
+    .orderBy("id")
+    .limit(5000)
+    .execute();
+}
+
+export function findCategory(db: Executor, id: string) {
+  return db.selectFrom("categories").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export function listCategories(db: Executor) {
+  return db.selectFrom("categories").selectAll().orderBy("name").limit(5000).execute();
+}
+
+/** Incidents linked to a problem that are still open. */
+export function openIncidentsOfProblem(db: Executor, problemId: string) {
+  return db
+    .selectFrom("tickets")
+    .selectAll()
+    .where("problem_id", "=", problemId)
+    .where("state_type", "not in", ["resolved", "closed"])
+    .forUpdate()
+    .execute();
+}

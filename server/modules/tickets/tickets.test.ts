@@ -1,0 +1,283 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  adminClient,
+  type Client,
+  createOrganization,
+  createUser,
+  signIn,
+  unique,
+  userClient,
+} from "../../../test/helpers/api.ts";
+import { createTestApp, type TestApp } from "../../../test/helpers/test-app.ts";
+
+let t: TestApp;
+let admin: Client;
+let group: { id: string };
+let agent: Client;
+let outsider: Client;
+
+async function ticket(client: Client, body: Record<string, unknown>) {
+  const res = await client.post("/api/v1/tickets", {
+    type: "incident",
+    title: unique("Printer"),
+    impact: 2,
+    urgency: 2,
+    ...body,
+  });
+  if (res.statusCode !== 201) throw new Error(`ticket: ${res.statusCode} ${res.body}`);
+  return res.json();
+}
+
+const ids = (res: { json(): { items: { id: string }[] } }) => res.json().items.map((x) => x.id);
+
+beforeAll(async () => {
+  t = await createTestApp();
+  admin = await adminClient(t);
+  const a = await createUser(admin, { kind: "agent", name: "Grace Agent" });
+  group = (await admin.post("/api/v1/groups", { name: unique("Network"), memberIds: [a.id] })).json();
+  agent = await signIn(t, a.email);
+  outsider = await userClient(admin, t, { kind: "agent", name: "Otto Outsider" });
+});
+afterAll(() => t.close());
+
+describe("creating tickets", () => {
+  it("numbers per type, derives priority from impact × urgency, lands in the default group", async () => {
+    const inc = await ticket(agent, { impact: 1, urgency: 2, groupId: group.id });
+    expect(inc.number).toMatch(/^INC-\d{6}$/);
+    expect(inc).toMatchObject({ state: "new", stateType: "new", priority: "P2", groupId: group.id });
+    const req = await ticket(admin, { type: "service_request", impact: 3, urgency: 3 });
+    expect(req.number).toMatch(/^REQ-\d{6}$/);
+    expect(req.priority).toBe("P4");
+    const groups = (await admin.get("/api/v1/groups?q=Service%20Desk")).json().items;
+    expect(req.groupId).toBe(groups[0].id);
+    const prb = await ticket(admin, { type: "problem" });
+    expect(prb.number).toBe("PRB-000001");
+  });
+
+  it("sanitizes the description", async () => {
+    const inc = await ticket(agent, {
+      groupId: group.id,
+      description: '<p onclick="x()">Hi <script>alert(1)</script><a href="javascript:alert(2)">x</a><b>bold</b></p>',
+    });
+    expect(inc.description).not.toMatch(/script|onclick|javascript/);
+    expect(inc.description).toContain("<b>bold</b>");
+  });
+
+  it("a customer raises tickets for themselves only", async () => {
+    const org = await createOrganization(admin);
+    const customer = await userClient(admin, t, { kind: "customer", organizationId: org.id });
+    const own = await ticket(customer, {});
+    expect(own).toMatchObject({ requesterId: customer.userId, organizationId: org.id });
+    const pushy = await customer.post("/api/v1/tickets", {
+      type: "incident",
+      title: "x",
+      impact: 1,
+      urgency: 1,
+      groupId: group.id,
+    });
+    expect(pushy.statusCode).toBe(422);
+    expect(pushy.json().errors).toEqual([{ field: "body.groupId", message: "set by the service desk" }]);
+    const problem = await customer.post("/api/v1/tickets", { type: "problem", title: "x", impact: 1, urgency: 1 });
+    expect(problem.statusCode).toBe(403);
+  });
+
+  it("refuses unknown references and custom fields, naming each", async () => {
+    const res = await agent.post("/api/v1/tickets", {
+      type: "incident",
+      title: "x",
+      impact: 1,
+      urgency: 1,
+      groupId: "00000000-0000-4000-8000-000000000000",
+      customFields: { colour: "red" },
+    });
+    expect(res.statusCode).toBe(422);
+    expect(
+      res
+        .json()
+        .errors.map((e: { field: string }) => e.field)
+        .sort(),
+    ).toEqual(["body.customFields.colour", "body.groupId"]);
+  });
+});
+
+describe("who sees what", () => {
+  it("agents see their groups', their assigned and their watched tickets; lists agree with reads", async () => {
+    const inGroup = await ticket(admin, { groupId: group.id });
+    const other = (await admin.post("/api/v1/groups", { name: unique("Other") })).json();
+    const elsewhere = await ticket(admin, { groupId: other.id });
+    const assigned = await ticket(admin, { groupId: other.id, assigneeId: outsider.userId });
+    const watched = await ticket(admin, { groupId: other.id, watcherIds: [outsider.userId] });
+    for (const [who, sees, hidden] of [
+      [agent, [inGroup.id], [elsewhere.id, assigned.id, watched.id]],
+      [outsider, [assigned.id, watched.id], [inGroup.id, elsewhere.id]],
+    ] as const) {
+      const listed = ids(await who.get("/api/v1/tickets?limit=200"));
+      for (const id of sees) {
+        expect(listed).toContain(id);
+        expect((await who.get(`/api/v1/tickets/${id}`)).statusCode).toBe(200);
+      }
+      for (const id of hidden) {
+        expect(listed).not.toContain(id);
+        expect((await who.get(`/api/v1/tickets/${id}`)).statusCode).toBe(404);
+      }
+    }
+  });
+
+  it("customers see their own, and their organization's only when it shares tickets", async () => {
+    const org = await createOrganization(admin);
+    const alice = await userClient(admin, t, { kind: "customer", organizationId: org.id });
+    const bob = await userClient(admin, t, { kind: "customer", organizationId: org.id });
+    const mine = await ticket(alice, {});
+    expect((await bob.get(`/api/v1/tickets/${mine.id}`)).statusCode).toBe(404);
+    expect(ids(await bob.get("/api/v1/tickets"))).not.toContain(mine.id);
+    const orgRow = (await admin.get(`/api/v1/organizations/${org.id}`)).json();
+    await admin.patch(`/api/v1/organizations/${org.id}`, { version: orgRow.version, ticketsShared: true });
+    expect((await bob.get(`/api/v1/tickets/${mine.id}`)).statusCode).toBe(200);
+    expect(ids(await bob.get("/api/v1/tickets"))).toContain(mine.id);
+  });
+});
+
+describe("workflow", () => {
+  it("on hold needs a reason, resolving needs a code and text, closed is final", async () => {
+    const inc = await ticket(agent, { groupId: group.id });
+    const go = (body: Record<string, unknown>) => agent.post(`/api/v1/tickets/${inc.id}/transitions`, body);
+    const bad = await go({ to: "closed" });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().errors[0]).toMatchObject({ field: "body.to" });
+    const noReason = await go({ to: "on_hold" });
+    expect(noReason.statusCode).toBe(422);
+    expect(noReason.json().errors).toEqual([{ field: "body.reason", message: "say why the ticket is on hold" }]);
+    expect((await agent.get(`/api/v1/tickets/${inc.id}`)).json().state).toBe("new");
+    const held = await go({ to: "on_hold", reason: "awaiting_vendor" });
+    expect(held.json()).toMatchObject({ state: "on_hold", stateType: "pending", holdReason: "awaiting_vendor" });
+    const noCode = await go({ to: "resolved" });
+    expect(noCode.json().errors.map((e: { field: string }) => e.field)).toEqual([
+      "body.resolutionCode",
+      "body.resolution",
+    ]);
+    const resolved = await go({ to: "resolved", resolutionCode: "solved", resolution: "Replaced the toner" });
+    expect(resolved.json()).toMatchObject({ state: "resolved", holdReason: null, resolution: "Replaced the toner" });
+    expect(resolved.json().resolvedAt).not.toBeNull();
+    const closed = await go({ to: "closed" });
+    expect(closed.json()).toMatchObject({
+      state: "closed",
+      stateType: "closed",
+      abilities: { update: false, transitions: [] },
+    });
+    expect((await go({ to: "in_progress" })).statusCode).toBe(403);
+    const timeline = (await agent.get(`/api/v1/tickets/${inc.id}/articles`)).json().items;
+    expect(
+      timeline
+        .filter((a: { kind: string }) => a.kind === "system")
+        .map((a: { event: { changes: { state: string[] } } }) => a.event.changes.state),
+    ).toEqual([
+      ["new", "on_hold"],
+      ["on_hold", "resolved"],
+      ["resolved", "closed"],
+    ]);
+  });
+
+  it("a known error needs a root cause and a workaround", async () => {
+    const prb = await ticket(agent, { type: "problem", groupId: group.id });
+    await agent.post(`/api/v1/tickets/${prb.id}/transitions`, { to: "investigating" });
+    const missing = await agent.post(`/api/v1/tickets/${prb.id}/transitions`, { to: "known_error" });
+    expect(missing.json().errors.map((e: { field: string }) => e.field)).toEqual(["body.rootCause", "body.workaround"]);
+    const ok = await agent.post(`/api/v1/tickets/${prb.id}/transitions`, {
+      to: "known_error",
+      rootCause: "Firmware bug",
+      workaround: "Power-cycle the switch",
+    });
+    expect(ok.json()).toMatchObject({ state: "known_error", workaround: "Power-cycle the switch" });
+    const inc = await ticket(agent, { groupId: group.id });
+    const linked = await agent.patch(`/api/v1/tickets/${inc.id}`, { version: inc.version, problemId: prb.id });
+    expect(linked.json().problemId).toBe(prb.id);
+  });
+
+  it("two agents editing one ticket: the stale write gets 409", async () => {
+    const inc = await ticket(agent, { groupId: group.id });
+    expect((await agent.patch(`/api/v1/tickets/${inc.id}`, { version: 1, urgency: 1 })).json().priority).toBe("P2");
+    const stale = await admin.patch(`/api/v1/tickets/${inc.id}`, { version: 1, title: "Other" });
+    expect(stale.statusCode).toBe(409);
+    expect((await agent.get(`/api/v1/tickets/${inc.id}`)).json().title).toBe(inc.title);
+  });
+});
+
+describe("timeline", () => {
+  it("internal notes never reach customers; a customer reply reopens a resolved incident", async () => {
+    const org = await createOrganization(admin);
+    const customer = await userClient(admin, t, { kind: "customer", organizationId: org.id });
+    const inc = await ticket(customer, {});
+    await admin.patch(`/api/v1/tickets/${inc.id}`, { version: 1, groupId: group.id });
+    const note = await agent.post(`/api/v1/tickets/${inc.id}/articles`, {
+      kind: "note",
+      body: "Secret: root password is hunter2",
+    });
+    expect(note.statusCode).toBe(201);
+    const reply = await agent.post(`/api/v1/tickets/${inc.id}/articles`, {
+      kind: "reply",
+      body: "<p>On it</p>",
+      timeSpentMinutes: 5,
+    });
+    expect(reply.statusCode).toBe(201);
+    expect((await agent.get(`/api/v1/tickets/${inc.id}`)).json().firstResponseAt).not.toBeNull();
+    const seen = await customer.get(`/api/v1/tickets/${inc.id}/articles`);
+    expect(seen.body).not.toContain("hunter2");
+    expect(seen.json().items.map((a: { kind: string }) => a.kind)).toEqual(["reply"]);
+    expect((await customer.post(`/api/v1/tickets/${inc.id}/articles`, { kind: "note", body: "x" })).statusCode).toBe(
+      403,
+    );
+
+    await agent.post(`/api/v1/tickets/${inc.id}/transitions`, {
+      to: "resolved",
+      resolutionCode: "solved",
+      resolution: "Done",
+    });
+    const back = await customer.post(`/api/v1/tickets/${inc.id}/articles`, { kind: "reply", body: "Still broken" });
+    expect(back.statusCode).toBe(201);
+    expect((await agent.get(`/api/v1/tickets/${inc.id}`)).json()).toMatchObject({
+      state: "in_progress",
+      resolvedAt: null,
+    });
+  });
+});
+
+describe("work list", () => {
+  it("finds tickets by words in title and replies, and by number; filters and pages", async () => {
+    const word = unique("zebra").replace("-", "");
+    const a = await ticket(agent, { groupId: group.id, title: `VPN ${word} drops` });
+    const b = await ticket(agent, { groupId: group.id, title: "Mail is slow" });
+    await agent.post(`/api/v1/tickets/${b.id}/articles`, { kind: "reply", body: `Seen with ${word}2 too` });
+    expect(ids(await agent.get(`/api/v1/tickets?q=${word}`))).toEqual([a.id]);
+    expect(ids(await agent.get(`/api/v1/tickets?q=${word}2`))).toEqual([b.id]);
+    expect(ids(await agent.get(`/api/v1/tickets?q=${a.number}`))).toEqual([a.id]);
+    expect(ids(await agent.get(`/api/v1/tickets?q=${a.number.replace(/-0+/, "")}`))).toEqual([a.id]);
+    const p1 = await ticket(agent, { groupId: group.id, impact: 1, urgency: 1 });
+    expect(ids(await agent.get(`/api/v1/tickets?priority=P1&groupId=${group.id}`))).toEqual([p1.id]);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await agent.get(`/api/v1/tickets?limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+      const body: { items: { id: string }[]; nextCursor: string | null } = res.json();
+      seen.push(...body.items.map((x) => x.id));
+      cursor = body.nextCursor;
+    } while (cursor);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.length).toBe(ids(await agent.get("/api/v1/tickets?limit=200")).length);
+    expect((await agent.get("/api/v1/tickets?sort=title")).statusCode).toBe(400);
+  });
+});
+
+describe("priority matrix", () => {
+  it("admins change it; new tickets follow; customers cannot", async () => {
+    const matrix = (await admin.get("/api/v1/priority-matrix")).json();
+    expect(matrix.cells).toHaveLength(9);
+    const cells = matrix.cells.map((c: { impact: number; urgency: number; priority: string }) =>
+      c.impact === 3 && c.urgency === 3 ? { ...c, priority: "P3" } : c,
+    );
+    expect((await admin.call("PUT", "/api/v1/priority-matrix", { cells })).statusCode).toBe(200);
+    expect((await ticket(agent, { groupId: group.id, impact: 3, urgency: 3 })).priority).toBe("P3");
+    expect((await agent.call("PUT", "/api/v1/priority-matrix", { cells })).statusCode).toBe(403);
+    const broken = await admin.call("PUT", "/api/v1/priority-matrix", { cells: cells.slice(1) });
+    expect(broken.statusCode).toBe(400);
+  });
+});

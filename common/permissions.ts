@@ -21,6 +21,10 @@ export const PERMISSIONS = [
   "category.read",
   "category.manage",
   "priority.manage",
+  "sla.read",
+  "sla.manage",
+  "calendar.read",
+  "calendar.manage",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -9,7 +9,8 @@ import { buildApp } from "./http/app.ts";
 import type { AnyRoute } from "./http/route.ts";
 import { auditRoutes } from "./modules/audit/index.ts";
 import { authenticateRequest, identityHousekeeping, identityRoutes } from "./modules/identity/index.ts";
-import { ticketRoutes } from "./modules/tickets/index.ts";
+import { calendarRoutes, slaPolicyRoutes } from "./modules/sla/index.ts";
+import { escalationPoller, ticketRoutes } from "./modules/tickets/index.ts";
 import type { Deps } from "./platform/deps.ts";
 import { Jobs } from "./platform/jobs.ts";
 
@@ -19,7 +20,13 @@ export const VERSION: string = JSON.parse(
 
 /** Every module's routes: the one table the app, the OpenAPI document and the authorization tests walk. */
 export function allRoutes(deps: Deps): AnyRoute[] {
-  return [...identityRoutes(deps), ...auditRoutes(deps), ...ticketRoutes(deps)];
+  return [
+    ...identityRoutes(deps),
+    ...auditRoutes(deps),
+    ...ticketRoutes(deps),
+    ...calendarRoutes(deps),
+    ...slaPolicyRoutes(deps),
+  ];
 }
 
 export async function openAndMigrate(config: Config, log: Logger): Promise<Database> {
@@ -40,6 +47,7 @@ export function createDeps(config: Config, database: Database, log: Logger, now:
   };
   deps.jobs = new Jobs(database, log);
   deps.jobs.periodic(identityHousekeeping(deps));
+  deps.jobs.poller(escalationPoller(deps));
   return deps;
 }
 

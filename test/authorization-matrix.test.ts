@@ -30,10 +30,10 @@ let routes: readonly AnyRoute[];
 let foreign: ForeignFixtures;
 let customerB: { id: string; email: string; organizationId: string };
 
-/** Records of organization A that a customer of organization B must never see. */
+/** Records of organization A (and agent-only configuration) that a customer of organization B must never see. */
 interface ForeignFixtures {
   /** By collection name as it appears in paths: users, organizations, groups, tokens. */
-  ids: Record<"users" | "organizations" | "groups" | "tokens" | "tickets", string[]>;
+  ids: Record<"users" | "organizations" | "groups" | "tokens" | "tickets" | "calendars", string[]>;
   /** Every id, e-mail, name and secret of the fixtures, lowercased. */
   needles: string[];
   /** Search terms that match the fixtures, for `?q=` on lists. */
@@ -65,6 +65,13 @@ beforeAll(async () => {
     urgency: 2,
   });
   if (ticketA.statusCode !== 201) throw new Error(`ticket: ${ticketA.statusCode} ${ticketA.body}`);
+  const calendarName = unique("Calendar Alpha");
+  const calendar = await admin.post("/api/v1/calendars", {
+    name: calendarName,
+    timezone: "Europe/Berlin",
+    hours: [{ day: 1, start: "09:00", end: "17:00" }],
+  });
+  if (calendar.statusCode !== 201) throw new Error(`calendar: ${calendar.statusCode} ${calendar.body}`);
   const users = [customerA, agentA];
   foreign = {
     ids: {
@@ -73,6 +80,7 @@ beforeAll(async () => {
       groups: [group.json().id],
       tokens: [tokenA.json().id],
       tickets: [ticketA.json().id],
+      calendars: [calendar.json().id],
     },
     needles: [
       orgA.id,
@@ -85,8 +93,10 @@ beforeAll(async () => {
       tokenA.json().token,
       ticketA.json().id,
       ticketTitle,
+      calendar.json().id,
+      calendarName,
     ].map((s: string) => s.toLowerCase()),
-    searchTerms: [customerA.email, agentA.name, orgA.name, groupName],
+    searchTerms: [customerA.email, agentA.name, orgA.name, groupName, calendarName],
   };
   const b = await createUser(admin, { kind: "customer", organizationId: orgB.id, name: unique("Bob Beta") });
   customerB = { id: b.id, email: b.email, organizationId: orgB.id };

@@ -172,6 +172,7 @@ export interface TicketsTable {
   resolved_at: NullableTimestamp;
   closed_at: NullableTimestamp;
   escalation_at: NullableTimestamp;
+  sla_policy_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
   search: ColumnType<string, never, never>;
@@ -209,6 +210,45 @@ export interface SettingsTable {
   updated_at: Timestamp;
 }
 
+export interface SlaPoliciesTable {
+  id: Generated<string>;
+  version: Generated<number>;
+  name: string;
+  calendar_id: string;
+  position: number;
+  match: ColumnType<unknown, string, string>;
+  targets: ColumnType<unknown, string, string>;
+  warning_percent: number;
+  pause_on: ColumnType<unknown, string, string>;
+  active: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface TicketSlaClocksTable {
+  ticket_id: string;
+  target: "first_response" | "resolution" | "next_response";
+  status: "running" | "paused" | "met" | "breached";
+  due_at: NullableTimestamp;
+  warning_at: NullableTimestamp;
+  elapsed_minutes: ColumnType<string | number, number, number>;
+  remaining_minutes: ColumnType<string | number, number, number>;
+  warned_at: NullableTimestamp;
+  breached_at: NullableTimestamp;
+  computed_at: Timestamp;
+}
+
+export interface CalendarsTable {
+  id: Generated<string>;
+  version: Generated<number>;
+  name: string;
+  timezone: string;
+  hours: Json;
+  holidays: Json;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -230,6 +270,9 @@ export interface DB {
   ticket_articles: TicketArticlesTable;
   ticket_links: TicketLinksTable;
   settings: SettingsTable;
+  sla_policies: SlaPoliciesTable;
+  ticket_sla_clocks: TicketSlaClocksTable;
+  calendars: CalendarsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

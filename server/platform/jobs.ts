@@ -14,6 +14,13 @@ export interface Consumer {
 
 const queueOf = (consumer: string) => `event.${consumer}`;
 
+/** Work that polls the database often (e.g. due SLA escalations); safe on many nodes when it locks what it takes. */
+export interface Poller {
+  name: string;
+  everyMs: number;
+  run(): Promise<unknown>;
+}
+
 /** Housekeeping that runs on a cron schedule, once across all nodes. */
 export interface PeriodicTask {
   name: string;
@@ -59,6 +66,8 @@ export class Jobs {
   readonly boss: PgBoss;
   readonly #consumers = new Map<string, Consumer>();
   readonly #periodic = new Map<string, PeriodicTask>();
+  readonly #pollers: Poller[] = [];
+  readonly #pollTimers: NodeJS.Timeout[] = [];
   #timer: NodeJS.Timeout | undefined;
   #dispatching: Promise<number> | undefined;
   #again = false;
@@ -88,6 +97,11 @@ export class Jobs {
   periodic(task: PeriodicTask): void {
     if (this.#started) throw new Error("register periodic tasks before start()");
     this.#periodic.set(task.name, task);
+  }
+
+  poller(p: Poller): void {
+    if (this.#started) throw new Error("register pollers before start()");
+    this.#pollers.push(p);
   }
 
   get consumers(): readonly string[] {
@@ -129,6 +143,20 @@ export class Jobs {
           }
         },
       );
+    }
+    for (const p of this.#pollers) {
+      let busy = false;
+      const timer = setInterval(() => {
+        if (busy || !this.#working) return;
+        busy = true;
+        p.run()
+          .catch((err) => this.log.error({ err, poller: p.name }, "poller failed"))
+          .finally(() => {
+            busy = false;
+          });
+      }, p.everyMs);
+      timer.unref();
+      this.#pollTimers.push(timer);
     }
     const poll = this.options.pollMs ?? 1000;
     this.#timer = setInterval(() => this.nudge(), poll);
@@ -211,6 +239,7 @@ export class Jobs {
 
   async stop(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
+    for (const t of this.#pollTimers.splice(0)) clearInterval(t);
     this.#working = false;
     await this.#dispatching;
     if (this.#started) await this.boss.stop({ graceful: true, wait: true, timeout: 5000 });

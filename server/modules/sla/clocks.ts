@@ -92,9 +92,10 @@ function settle(
   let dueAt: Date | null = null;
   let warningAt: Date | null = null;
   if (running) {
-    const left = Math.max(0, minutes - elapsed);
-    dueAt = calendar.addWorkingMinutes(running.from, left);
-    warningAt = elapsed < warnAt ? calendar.addWorkingMinutes(running.from, warnAt - elapsed) : running.from;
+    // The calendar adds whole minutes: time already spent counts to the nearest minute (SLAs are kept in minutes).
+    const spent = Math.round(elapsed);
+    dueAt = calendar.addWorkingMinutes(running.from, Math.max(0, minutes - spent));
+    warningAt = spent < warnAt ? calendar.addWorkingMinutes(running.from, Math.ceil(warnAt - spent)) : running.from;
     elapsed += now > running.from ? calendar.workingMinutesBetween(running.from, now) : 0;
   }
   const over = elapsed > minutes || (dueAt !== null && now > dueAt);

@@ -11,6 +11,7 @@ import { canNote, canReply } from "./policy.ts";
 import { presentArticle, presentTicket } from "./presenters.ts";
 import * as repo from "./repository.ts";
 import { loadAccess, readableTicket, snapshot, systemEvent } from "./service.ts";
+import { afterTicketChange } from "./sla.ts";
 
 /**
  * A public reply or an internal note. An agent's first reply is the first
@@ -87,6 +88,10 @@ export async function addArticle(
         after: snapshot(presentTicket(updated, watcherIds, access)),
       });
       await systemEvent(tx, ctx, ticketId, changes, now);
+      await afterTicketChange(tx, ctx, updated, now);
+    } else if (input.kind === "reply") {
+      // A reply starts or stops the next-response clock even when the ticket itself does not change.
+      await afterTicketChange(tx, ctx, row, now);
     }
     return presentArticle(article, new Map([[actor.id, await authorName(tx, actor.id)]]));
   });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { IdParamsSchema } from "../../../common/api.ts";
+import { TicketSlaSchema } from "../../../common/sla-policies.ts";
 import {
   ArticleCreateSchema,
   ArticleListSchema,
@@ -21,6 +22,7 @@ import type { Deps } from "../../platform/deps.ts";
 import { addArticle, listArticles } from "./articles.ts";
 import { createTicket, getTicket, listTickets, updateTicket } from "./service.ts";
 import * as settings from "./settings-service.ts";
+import { ticketSla } from "./sla-view.ts";
 import { transitionTicket } from "./transitions.ts";
 
 export function ticketRoutes(deps: Deps): AnyRoute[] {
@@ -97,6 +99,16 @@ export function ticketRoutes(deps: Deps): AnyRoute[] {
       body: ArticleCreateSchema,
       response: { status: 201, schema: ArticleSchema },
       handler: ({ ctx, params, body }) => addArticle(deps, ctx, params.id, body),
+    }),
+    defineRoute({
+      method: "GET",
+      url: "/api/v1/tickets/:id/sla",
+      access: "ticket.read",
+      summary: "The ticket's SLA clocks now, with the start/pause/resume/stop moments that explain them",
+      tags: ["tickets", "sla"],
+      params: IdParamsSchema,
+      response: { status: 200, schema: TicketSlaSchema },
+      handler: ({ ctx, params }) => ticketSla(deps, ctx, params.id),
     }),
     defineRoute({
       method: "GET",

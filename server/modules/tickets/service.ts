@@ -14,6 +14,7 @@ import { canCreateType, canReadTicket, canUpdateTicket, type TicketAccess, visib
 import { presentTicket } from "./presenters.ts";
 import { checkReferences, organizationOf } from "./references.ts";
 import * as repo from "./repository.ts";
+import { afterTicketChange } from "./sla.ts";
 
 export async function loadAccess(db: Executor, actor: Actor): Promise<TicketAccess> {
   if (actor.kind === "customer") {
@@ -127,6 +128,7 @@ export async function createTicket(deps: Deps, ctx: RequestContext, input: Ticke
       before: null,
       after: snapshot(ticket),
     });
+    await afterTicketChange(tx, ctx, row, now);
     return ticket;
   });
 }
@@ -196,6 +198,7 @@ export async function updateTicket(
       after: snapshot(after),
     });
     await systemEvent(tx, ctx, id, changes, deps.now());
+    await afterTicketChange(tx, ctx, updated, deps.now());
     return after;
   });
 }

@@ -8,6 +8,7 @@ import { recordChange } from "../../platform/events.ts";
 import { canUpdateTicket } from "./policy.ts";
 import { presentTicket } from "./presenters.ts";
 import { loadAccess, readableTicket, snapshot, systemEvent } from "./service.ts";
+import { afterTicketChange } from "./sla.ts";
 
 const REQUIREMENT_MESSAGE: Record<Requirement, string> = {
   reason: "say why the ticket is on hold",
@@ -77,6 +78,7 @@ export async function transitionTicket(
       after: snapshot(after),
     });
     await systemEvent(tx, ctx, id, changes, now);
+    await afterTicketChange(tx, ctx, updated, now);
     return after;
   });
 }

@@ -1,0 +1,247 @@
+import { type SqlBool, sql } from "kysely";
+import type { CalendarDefinitionInput } from "../../../common/calendars.ts";
+import type { SlaPolicy, SlaPolicyCreate, SlaPolicyUpdate } from "../../../common/sla-policies.ts";
+import { DEFAULT_PAUSE_ON } from "../../../common/sla-policies.ts";
+import { type Executor, inTransaction } from "../../db/database.ts";
+import { type Actor, can, type RequestContext } from "../../platform/context.ts";
+import type { Deps } from "../../platform/deps.ts";
+import { Conflict, Forbidden, Invalid, NotFound, StaleVersion } from "../../platform/errors.ts";
+import { recordChange } from "../../platform/events.ts";
+import { decodeCursor, page } from "../../platform/pagination.ts";
+import { changedOnly, expectedVersion } from "../../platform/versioning.ts";
+import { type BusinessCalendar, compileCalendar } from "./calendar.ts";
+import type { PauseRule, Targets } from "./clocks.ts";
+
+interface PolicyRow {
+  id: string;
+  version: number;
+  name: string;
+  calendar_id: string;
+  position: number;
+  match: unknown;
+  targets: unknown;
+  warning_percent: number;
+  pause_on: unknown;
+  active: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export function presentPolicy(row: PolicyRow, actor: Actor): SlaPolicy {
+  return {
+    id: row.id,
+    version: row.version,
+    name: row.name,
+    calendarId: row.calendar_id,
+    order: row.position,
+    match: row.match as SlaPolicy["match"],
+    targets: row.targets as SlaPolicy["targets"],
+    warningPercent: row.warning_percent,
+    pauseOn: row.pause_on as SlaPolicy["pauseOn"],
+    active: row.active,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    abilities: { update: can(actor, "sla.manage") },
+  };
+}
+
+const nameTaken = () =>
+  new Conflict("An SLA policy with this name exists", [{ field: "body.name", message: "already in use" }]);
+
+async function checkCalendar(db: Executor, id: string | undefined) {
+  if (!id) return;
+  const row = await db.selectFrom("calendars").select("id").where("id", "=", id).executeTakeFirst();
+  if (!row) throw new Invalid([{ field: "body.calendarId", message: "no such calendar" }]);
+}
+
+async function taken(db: Executor, name: string, exceptId?: string) {
+  let q = db
+    .selectFrom("sla_policies")
+    .select("id")
+    .where((eb) => eb(eb.fn("lower", ["name"]), "=", name.toLowerCase()));
+  if (exceptId) q = q.where("id", "!=", exceptId);
+  return (await q.executeTakeFirst()) !== undefined;
+}
+
+/** In match order; keyset on (position, id). */
+export async function listPolicies(
+  deps: Deps,
+  ctx: RequestContext,
+  query: { limit: number; cursor?: string | undefined },
+) {
+  let q = deps.db.selectFrom("sla_policies").selectAll();
+  if (query.cursor) {
+    const [position, id] = decodeCursor(query.cursor, ["number", "string"]) as [number, string];
+    if (!/^[0-9a-f-]{36}$/i.test(id)) decodeCursor("", ["string"]);
+    q = q.where(sql<SqlBool>`(position, id) > (${position}, ${id}::uuid)`);
+  }
+  const rows = await q
+    .orderBy("position")
+    .orderBy("id")
+    .limit(query.limit + 1)
+    .execute();
+  const result = page(rows, query.limit, (r) => [r.position, r.id]);
+  return { items: result.items.map((r) => presentPolicy(r, ctx.actor)), nextCursor: result.nextCursor };
+}
+
+export async function getPolicy(deps: Deps, ctx: RequestContext, id: string) {
+  const row = await deps.db.selectFrom("sla_policies").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!row) throw new NotFound("SLA policy");
+  return presentPolicy(row, ctx.actor);
+}
+
+export async function createPolicy(deps: Deps, ctx: RequestContext, input: SlaPolicyCreate) {
+  return inTransaction(deps.db, async (tx) => {
+    await checkCalendar(tx, input.calendarId);
+    if (await taken(tx, input.name)) throw nameTaken();
+    const row = await tx
+      .insertInto("sla_policies")
+      .values({
+        name: input.name,
+        calendar_id: input.calendarId,
+        position: input.order,
+        match: JSON.stringify(input.match),
+        targets: JSON.stringify(input.targets),
+        warning_percent: input.warningPercent,
+        pause_on: JSON.stringify(input.pauseOn ?? DEFAULT_PAUSE_ON),
+        active: input.active,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const policy = presentPolicy(row, ctx.actor);
+    await recordChange(tx, ctx, {
+      entityType: "sla_policy",
+      entityId: row.id,
+      action: "created",
+      before: null,
+      after: policy,
+    });
+    return policy;
+  });
+}
+
+export async function updatePolicy(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+  input: SlaPolicyUpdate,
+  ifMatch?: number,
+) {
+  const expected = expectedVersion(input.version, ifMatch);
+  if (!can(ctx.actor, "sla.manage")) throw new Forbidden();
+  return inTransaction(deps.db, async (tx) => {
+    const row = await tx.selectFrom("sla_policies").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
+    if (!row) throw new NotFound("SLA policy");
+    if (row.version !== expected) throw new StaleVersion("SLA policy", row.version);
+    await checkCalendar(tx, input.calendarId);
+    if (input.name && (await taken(tx, input.name, id))) throw nameTaken();
+    const before = presentPolicy(row, ctx.actor);
+    const set = changedOnly(
+      {
+        ...row,
+        match: JSON.stringify(row.match),
+        targets: JSON.stringify(row.targets),
+        pause_on: JSON.stringify(row.pause_on),
+      },
+      {
+        name: input.name,
+        calendar_id: input.calendarId,
+        position: input.order,
+        match: input.match ? JSON.stringify(input.match) : undefined,
+        targets: input.targets ? JSON.stringify(input.targets) : undefined,
+        warning_percent: input.warningPercent,
+        pause_on: input.pauseOn ? JSON.stringify(input.pauseOn) : undefined,
+        active: input.active,
+      },
+    );
+    if (Object.keys(set).length === 0) return before;
+    const updated = await tx
+      .updateTable("sla_policies")
+      .set({ ...set, version: row.version + 1, updated_at: deps.now() })
+      .where("id", "=", id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const after = presentPolicy(updated, ctx.actor);
+    await recordChange(tx, ctx, { entityType: "sla_policy", entityId: id, action: "updated", before, after });
+    return after;
+  });
+}
+
+/** What a ticket's clocks need from its policy. */
+export interface MatchedPolicy {
+  id: string;
+  name: string;
+  calendarId: string;
+  targets: Targets;
+  warningPercent: number;
+  pauseOn: PauseRule[];
+}
+
+export interface TicketFactsForSla {
+  type: string;
+  priority: string;
+  organizationId: string | null;
+  categoryId: string | null;
+}
+
+/** The first active policy, in order, whose every stated condition the ticket meets. */
+export async function matchPolicy(db: Executor, t: TicketFactsForSla): Promise<MatchedPolicy | null> {
+  const rows = await db
+    .selectFrom("sla_policies")
+    .selectAll()
+    .where("active", "=", true)
+    .orderBy("position")
+    .orderBy("id")
+    .execute();
+  for (const row of rows) {
+    const m = row.match as {
+      types?: string[];
+      priorities?: string[];
+      organizationIds?: string[];
+      categoryIds?: string[];
+    };
+    if (m.types && !m.types.includes(t.type)) continue;
+    if (m.priorities && !m.priorities.includes(t.priority)) continue;
+    if (m.organizationIds && !(t.organizationId && m.organizationIds.includes(t.organizationId))) continue;
+    if (m.categoryIds && !(t.categoryId && m.categoryIds.includes(t.categoryId))) continue;
+    return {
+      id: row.id,
+      name: row.name,
+      calendarId: row.calendar_id,
+      targets: row.targets as Targets,
+      warningPercent: row.warning_percent,
+      pauseOn: row.pause_on as PauseRule[],
+    };
+  }
+  return null;
+}
+
+const compiled = new Map<string, { version: number; calendar: BusinessCalendar }>();
+
+/** The matched policy and its compiled calendar (compiled once per calendar version). */
+export async function slaFor(
+  db: Executor,
+  t: TicketFactsForSla,
+): Promise<{ policy: MatchedPolicy; calendar: BusinessCalendar } | null> {
+  const policy = await matchPolicy(db, t);
+  if (!policy) return null;
+  const row = await db
+    .selectFrom("calendars")
+    .select(["id", "version", "timezone", "hours", "holidays"])
+    .where("id", "=", policy.calendarId)
+    .executeTakeFirst();
+  if (!row) return null;
+  let hit = compiled.get(row.id);
+  if (!hit || hit.version !== row.version) {
+    hit = {
+      version: row.version,
+      calendar: compileCalendar({
+        timezone: row.timezone,
+        hours: row.hours as CalendarDefinitionInput["hours"],
+        holidays: row.holidays as CalendarDefinitionInput["holidays"],
+      }),
+    };
+    compiled.set(row.id, hit);
+  }
+  return { policy, calendar: hit.calendar };
+}

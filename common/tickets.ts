@@ -51,6 +51,10 @@ export const TransitionSchema = z.strictObject({
   resolution: z.string().trim().min(1).max(20_000).optional(),
   rootCause: z.string().trim().min(1).max(20_000).optional(),
   workaround: z.string().trim().min(1).max(20_000).optional(),
+  cascade: z
+    .boolean()
+    .optional()
+    .describe("Also move child tickets (and a problem's open incidents) to the same state where their workflow allows"),
 });
 export type TransitionInput = z.infer<typeof TransitionSchema>;
 
@@ -171,3 +175,36 @@ export const CategorySchema = z.object({
   active: z.boolean(),
 });
 export const CategoryListSchema = z.object({ items: z.array(CategorySchema) });
+
+// ---- links and merge ----
+export const LinkKindSchema = z.enum(["parent_of", "child_of", "related", "duplicate_of"]);
+export const LinkCreateSchema = z.strictObject({
+  targetId: IdSchema,
+  kind: LinkKindSchema.describe("How this ticket relates to the target"),
+});
+export const LinkSchema = z.object({
+  kind: z.enum(["parent_of", "child_of", "related", "duplicate_of", "duplicated_by"]),
+  ticket: z.object({ id: IdSchema, number: z.string(), title: z.string(), state: z.string(), stateType: z.string() }),
+});
+export const LinkListSchema = z.object({ items: z.array(LinkSchema) });
+export const LinkDeleteQuerySchema = z.strictObject({ kind: LinkKindSchema });
+export const LinkParamsSchema = z.strictObject({ id: IdSchema, targetId: IdSchema });
+
+export const MergeSchema = z.strictObject({
+  targetId: IdSchema.describe("The ticket that continues; this one becomes read-only"),
+});
+
+// ---- bulk ----
+export const BulkSchema = z.strictObject({
+  ids: z.array(IdSchema).min(1).max(200),
+  update: TicketUpdateSchema.omit({ version: true, title: true, description: true, watcherIds: true }).optional(),
+  transition: TransitionSchema.omit({ version: true }).optional(),
+  mergeInto: IdSchema.optional(),
+}).refine((b) => [b.update, b.transition, b.mergeInto].filter((x) => x !== undefined).length === 1, {
+  message: "give exactly one of update, transition, mergeInto",
+});
+export const BulkResultSchema = z.object({
+  results: z.array(
+    z.object({ id: IdSchema, status: z.number().int(), title: z.string().optional(), detail: z.string().optional() }),
+  ),
+});

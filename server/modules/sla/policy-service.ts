@@ -1,5 +1,4 @@
 import { type SqlBool, sql } from "kysely";
-import type { CalendarDefinitionInput } from "../../../common/calendars.ts";
 import type { SlaPolicy, SlaPolicyCreate, SlaPolicyUpdate } from "../../../common/sla-policies.ts";
 import { DEFAULT_PAUSE_ON } from "../../../common/sla-policies.ts";
 import { type Executor, inTransaction } from "../../db/database.ts";
@@ -9,7 +8,8 @@ import { Conflict, Forbidden, Invalid, NotFound, StaleVersion } from "../../plat
 import { recordChange } from "../../platform/events.ts";
 import { decodeCursor, page } from "../../platform/pagination.ts";
 import { changedOnly, expectedVersion } from "../../platform/versioning.ts";
-import { type BusinessCalendar, compileCalendar } from "./calendar.ts";
+import type { BusinessCalendar } from "./calendar.ts";
+import { businessCalendar } from "./calendar-service.ts";
 import type { PauseRule, Targets } from "./clocks.ts";
 
 interface PolicyRow {
@@ -216,32 +216,13 @@ export async function matchPolicy(db: Executor, t: TicketFactsForSla): Promise<M
   return null;
 }
 
-const compiled = new Map<string, { version: number; calendar: BusinessCalendar }>();
-
-/** The matched policy and its compiled calendar (compiled once per calendar version). */
+/** The matched policy and its compiled calendar. */
 export async function slaFor(
   db: Executor,
   t: TicketFactsForSla,
 ): Promise<{ policy: MatchedPolicy; calendar: BusinessCalendar } | null> {
   const policy = await matchPolicy(db, t);
   if (!policy) return null;
-  const row = await db
-    .selectFrom("calendars")
-    .select(["id", "version", "timezone", "hours", "holidays"])
-    .where("id", "=", policy.calendarId)
-    .executeTakeFirst();
-  if (!row) return null;
-  let hit = compiled.get(row.id);
-  if (!hit || hit.version !== row.version) {
-    hit = {
-      version: row.version,
-      calendar: compileCalendar({
-        timezone: row.timezone,
-        hours: row.hours as CalendarDefinitionInput["hours"],
-        holidays: row.holidays as CalendarDefinitionInput["holidays"],
-      }),
-    };
-    compiled.set(row.id, hit);
-  }
-  return { policy, calendar: hit.calendar };
+  const calendar = await businessCalendar(db, policy.calendarId);
+  return calendar ? { policy, calendar } : null;
 }

@@ -187,3 +187,45 @@ export function openIncidentsOfProblem(db: Executor, problemId: string) {
     .forUpdate()
     .execute();
 }
+
+export function linksOf(db: Executor, id: string) {
+  return db
+    .selectFrom("ticket_links")
+    .selectAll()
+    .where((eb) => eb.or([eb("source_id", "=", id), eb("target_id", "=", id)]))
+    .orderBy("created_at")
+    .limit(1000)
+    .execute();
+}
+
+export function ticketsByIds(db: Executor, ids: string[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom("tickets").selectAll().where("id", "in", ids).execute();
+}
+
+/** Is `ancestor` above `id` in the parent tree? */
+export async function isAncestor(db: Executor, ancestor: string, id: string): Promise<boolean> {
+  const r = await sql<{ found: boolean }>`
+    with recursive up(id, depth) as (
+      select source_id, 1 from ticket_links where target_id = ${id}::uuid and kind = 'parent'
+      union
+      select l.source_id, up.depth + 1 from ticket_links l join up on l.target_id = up.id
+      where l.kind = 'parent' and up.depth < 100
+    )
+    select exists (select 1 from up where id = ${ancestor}::uuid) as found`.execute(db);
+  return r.rows[0]?.found === true;
+}
+
+/** Children (through parent links) of a ticket, locked for a cascade. */
+export function childrenOf(db: Executor, id: string) {
+  return db
+    .selectFrom("tickets")
+    .selectAll()
+    .where(
+      "id",
+      "in",
+      db.selectFrom("ticket_links").select("target_id").where("source_id", "=", id).where("kind", "=", "parent"),
+    )
+    .forUpdate()
+    .execute();
+}

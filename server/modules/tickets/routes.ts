@@ -5,9 +5,16 @@ import {
   ArticleCreateSchema,
   ArticleListSchema,
   ArticleSchema,
+  BulkResultSchema,
+  BulkSchema,
   CategoryCreateSchema,
   CategoryListSchema,
   CategorySchema,
+  LinkCreateSchema,
+  LinkDeleteQuerySchema,
+  LinkListSchema,
+  LinkParamsSchema,
+  MergeSchema,
   PriorityMatrixSchema,
   PriorityMatrixUpdateSchema,
   TicketCreateSchema,
@@ -20,6 +27,8 @@ import {
 import { type AnyRoute, defineRoute } from "../../http/route.ts";
 import type { Deps } from "../../platform/deps.ts";
 import { addArticle, listArticles } from "./articles.ts";
+import { bulk } from "./bulk.ts";
+import { addLink, listLinks, mergeTicket, removeLink } from "./links.ts";
 import { createTicket, getTicket, listTickets, updateTicket } from "./service.ts";
 import * as settings from "./settings-service.ts";
 import { ticketSla } from "./sla-view.ts";
@@ -99,6 +108,59 @@ export function ticketRoutes(deps: Deps): AnyRoute[] {
       body: ArticleCreateSchema,
       response: { status: 201, schema: ArticleSchema },
       handler: ({ ctx, params, body }) => addArticle(deps, ctx, params.id, body),
+    }),
+    defineRoute({
+      method: "POST",
+      url: "/api/v1/tickets/bulk",
+      access: "ticket.update",
+      summary: "One update, transition or merge on many tickets; each checked and reported on its own",
+      tags: ["tickets"],
+      body: BulkSchema,
+      response: { status: 200, schema: BulkResultSchema },
+      handler: ({ ctx, body }) => bulk(deps, ctx, body),
+    }),
+    defineRoute({
+      method: "GET",
+      url: "/api/v1/tickets/:id/links",
+      access: "ticket.read",
+      summary: "Parent, child, related and duplicate tickets (those you may open)",
+      tags: ["tickets"],
+      params: IdParamsSchema,
+      response: { status: 200, schema: LinkListSchema },
+      handler: ({ ctx, params }) => listLinks(deps, ctx, params.id),
+    }),
+    defineRoute({
+      method: "POST",
+      url: "/api/v1/tickets/:id/links",
+      access: "ticket.update",
+      summary: "Link this ticket to another",
+      tags: ["tickets"],
+      params: IdParamsSchema,
+      body: LinkCreateSchema,
+      response: { status: 200, schema: LinkListSchema },
+      handler: ({ ctx, params, body }) => addLink(deps, ctx, params.id, body),
+    }),
+    defineRoute({
+      method: "DELETE",
+      url: "/api/v1/tickets/:id/links/:targetId",
+      access: "ticket.update",
+      summary: "Remove a link",
+      tags: ["tickets"],
+      params: LinkParamsSchema,
+      query: LinkDeleteQuerySchema,
+      response: { status: 204 },
+      handler: ({ ctx, params, query }) => removeLink(deps, ctx, params.id, params.targetId, query.kind),
+    }),
+    defineRoute({
+      method: "POST",
+      url: "/api/v1/tickets/:id/merge",
+      access: "ticket.update",
+      summary: "Merge this ticket into another: its replies move, it becomes read-only",
+      tags: ["tickets"],
+      params: IdParamsSchema,
+      body: MergeSchema,
+      response: { status: 200, schema: TicketSchema },
+      handler: ({ ctx, params, body }) => mergeTicket(deps, ctx, params.id, body.targetId),
     }),
     defineRoute({
       method: "GET",

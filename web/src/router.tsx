@@ -13,7 +13,12 @@ import { ComingSoonPage } from "./pages/coming-soon-page.tsx";
 import { ErrorPage, NotFoundPage, PendingPage } from "./pages/fallback-pages.tsx";
 import { HomePage } from "./pages/home-page.tsx";
 import { LoginPage } from "./pages/login-page.tsx";
-import { PortalHomePage } from "./pages/portal-home-page.tsx";
+import { NewRequestPage } from "./pages/portal/new-request-page.tsx";
+import { PortalHomePage } from "./pages/portal/portal-home-page.tsx";
+import { RequestPage } from "./pages/portal/request-page.tsx";
+import { TicketPage } from "./pages/tickets/ticket-page.tsx";
+import { TicketSearchSchema } from "./pages/tickets/ticket-views.ts";
+import { TicketsPage } from "./pages/tickets/tickets-page.tsx";
 import { TokensPage } from "./pages/tokens-page.tsx";
 
 export interface RouterContext {
@@ -62,8 +67,10 @@ const homeRoute = createRoute({ getParentRoute: () => agentRoute, path: "/", com
 const ticketsRoute = createRoute({
   getParentRoute: () => agentRoute,
   path: "tickets",
-  component: () => <ComingSoonPage area="tickets" />,
+  validateSearch: TicketSearchSchema,
+  component: TicketsPage,
 });
+const ticketRoute = createRoute({ getParentRoute: () => agentRoute, path: "tickets/$id", component: TicketPage });
 const cmdbRoute = createRoute({
   getParentRoute: () => agentRoute,
   path: "cmdb",
@@ -122,12 +129,19 @@ const portalRoute = createRoute({
   component: PortalShell,
 });
 const portalHomeRoute = createRoute({ getParentRoute: () => portalRoute, path: "/", component: PortalHomePage });
+const portalNewRoute = createRoute({ getParentRoute: () => portalRoute, path: "new", component: NewRequestPage });
+const portalRequestRoute = createRoute({
+  getParentRoute: () => portalRoute,
+  path: "requests/$id",
+  component: RequestPage,
+});
 
 const routeTree = rootRoute.addChildren([
   loginRoute,
   agentRoute.addChildren([
     homeRoute,
     ticketsRoute,
+    ticketRoute,
     cmdbRoute,
     changesRoute,
     knowledgeRoute,
@@ -135,7 +149,7 @@ const routeTree = rootRoute.addChildren([
     tokensRoute,
     adminRoute.addChildren([adminIndexRoute, usersRoute, organizationsRoute, groupsRoute]),
   ]),
-  portalRoute.addChildren([portalHomeRoute]),
+  portalRoute.addChildren([portalHomeRoute, portalNewRoute, portalRequestRoute]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

@@ -1,5 +1,6 @@
 import { queryOptions } from "@tanstack/react-query";
 import { fetchMe, listRoles } from "./identity.ts";
+import { getPriorityMatrix, listCategories } from "./tickets.ts";
 
 /** Query keys, one root per resource so a write can invalidate all of its lists. */
 export const keys = {
@@ -9,6 +10,9 @@ export const keys = {
   groups: ["groups"] as const,
   roles: ["roles"] as const,
   tokens: ["tokens"] as const,
+  tickets: ["tickets"] as const,
+  categories: ["categories"] as const,
+  priorityMatrix: ["priority-matrix"] as const,
 };
 
 export const meQuery = queryOptions({
@@ -23,4 +27,19 @@ export const rolesQuery = queryOptions({
   queryFn: listRoles,
   staleTime: 10 * 60_000,
   select: (data) => data.items,
+});
+
+export const categoriesQuery = queryOptions({
+  queryKey: keys.categories,
+  queryFn: listCategories,
+  staleTime: 10 * 60_000,
+  select: (data) => data.items.filter((c) => c.active),
+});
+
+/** Impact × urgency → priority, keyed "impact-urgency". */
+export const priorityMatrixQuery = queryOptions({
+  queryKey: keys.priorityMatrix,
+  queryFn: getPriorityMatrix,
+  staleTime: 10 * 60_000,
+  select: (data) => new Map(data.cells.map((c) => [`${c.impact}-${c.urgency}`, c.priority])),
 });

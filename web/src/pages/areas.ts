@@ -1,23 +1,9 @@
-import {
-  IconArrowsExchange,
-  IconBook2,
-  IconChartBar,
-  IconTicket,
-  IconTopologyStar3,
-  type TablerIcon,
-} from "@tabler/icons-react";
+import { IconArrowsExchange, IconBook2, IconChartBar, IconTopologyStar3, type TablerIcon } from "@tabler/icons-react";
 
-export type Area = "tickets" | "cmdb" | "changes" | "knowledge" | "reports";
+export type Area = "cmdb" | "changes" | "knowledge" | "reports";
 
 /** What each part of the workspace is for, while it is still being built. */
 export const AREAS: Record<Area, { title: string; icon: TablerIcon; summary: string; coming: string[] }> = {
-  tickets: {
-    title: "Tickets",
-    icon: IconTicket,
-    summary:
-      "Incidents, service requests and problems will be handled here, each with its SLA clock, so you see what is about to breach before it does.",
-    coming: ["Queues and personal views", "SLA clocks and escalations", "E-mail in and out on one timeline"],
-  },
   cmdb: {
     title: "CMDB",
     icon: IconTopologyStar3,

@@ -1,15 +1,31 @@
 import { Badge, Card, Container, Group, SimpleGrid, Text, ThemeIcon, Title } from "@mantine/core";
-import { IconBuildingSkyscraper, IconKey, IconUser, IconUsersGroup, type TablerIcon } from "@tabler/icons-react";
+import {
+  IconBuildingSkyscraper,
+  IconInbox,
+  IconKey,
+  IconTicket,
+  IconUser,
+  IconUserCheck,
+  IconUsersGroup,
+  type TablerIcon,
+} from "@tabler/icons-react";
 import { Link } from "@tanstack/react-router";
 import { can, useMe } from "../auth.tsx";
 import { AREAS, type Area } from "./areas.ts";
 import { PageHeader } from "./page-header.tsx";
 
-type Shortcut = { to: string; title: string; text: string; icon: TablerIcon; badge?: string };
+type Shortcut = {
+  to: string;
+  search?: Record<string, string>;
+  title: string;
+  text: string;
+  icon: TablerIcon;
+  badge?: string;
+};
 
-function ShortcutCard({ to, title, text, icon: Icon, badge }: Shortcut) {
+function ShortcutCard({ to, search, title, text, icon: Icon, badge }: Shortcut) {
   return (
-    <Card withBorder padding="lg" component={Link} to={to} aria-label={title}>
+    <Card withBorder padding="lg" component={Link} to={to} search={search as never} aria-label={title}>
       <Group justify="space-between" align="flex-start" mb="sm">
         <ThemeIcon size={40} radius="md" variant="light">
           <Icon size={22} stroke={1.7} aria-hidden />
@@ -68,13 +84,48 @@ export function HomePage() {
     icon: IconKey,
   });
 
+  const work: Shortcut[] = [
+    {
+      to: "/tickets",
+      search: { view: "mine" },
+      title: "My open tickets",
+      text: "Everything assigned to you that is not resolved yet.",
+      icon: IconUserCheck,
+    },
+    {
+      to: "/tickets",
+      search: { view: "unassigned" },
+      title: "Unassigned",
+      text: "New and open tickets waiting for someone to pick them up.",
+      icon: IconInbox,
+    },
+    {
+      to: "/tickets",
+      title: "All tickets",
+      text: "Search and filter incidents, service requests and problems.",
+      icon: IconTicket,
+    },
+  ];
+
   return (
     <Container size="lg" px={0}>
       <PageHeader
         title={`${greeting()}, ${firstName}`}
         documentTitle="Home"
-        description="This is your Steward workspace. The service desk modules are being built; here is what is coming and what you can set up today."
+        description="This is your Steward workspace: work your tickets, set up your service desk, and see what is coming next."
       />
+      {can(me, "ticket.read") && (
+        <>
+          <Title order={2} fz="lg" mb="sm">
+            Service desk
+          </Title>
+          <SimpleGrid cols={{ base: 1, xs: 2, md: 3 }} mb="xl">
+            {work.map((s) => (
+              <ShortcutCard key={s.title} {...s} />
+            ))}
+          </SimpleGrid>
+        </>
+      )}
       <Title order={2} fz="lg" mb="sm">
         Set up
       </Title>

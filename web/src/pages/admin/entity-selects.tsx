@@ -22,7 +22,14 @@ interface SingleProps {
   error?: string | undefined;
 }
 
-export function OrganizationSelect({ value, onChange, error }: SingleProps) {
+export function OrganizationSelect({
+  value,
+  onChange,
+  error,
+  label = "Organization",
+  description = "The customer company this person belongs to",
+  disabled,
+}: SingleProps & { label?: string; description?: string | undefined; disabled?: boolean }) {
   const [search, setSearch] = useState("");
   const [q] = useDebouncedValue(search.trim(), 250);
   const list = useQuery({
@@ -41,8 +48,9 @@ export function OrganizationSelect({ value, onChange, error }: SingleProps) {
   );
   return (
     <Select
-      label="Organization"
-      description="The customer company this person belongs to"
+      label={label}
+      description={description}
+      disabled={disabled}
       placeholder="Search organizations"
       searchable
       clearable

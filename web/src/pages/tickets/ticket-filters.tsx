@@ -1,0 +1,173 @@
+import { Button, Group, Kbd, MultiSelect, SegmentedControl, Select, Stack, TextInput } from "@mantine/core";
+import { useDebouncedCallback } from "@mantine/hooks";
+import { IconAdjustmentsHorizontal, IconFilterOff, IconSearch } from "@tabler/icons-react";
+import { type RefObject, useEffect, useState } from "react";
+import { PRIORITY_OPTIONS, STATE_TYPE_OPTIONS, TYPE_OPTIONS } from "./labels.ts";
+import { GroupSelect, UserSelect } from "./ticket-pickers.tsx";
+import {
+  DEFAULT_VIEW,
+  type FilterKey,
+  hasFilters,
+  joinList,
+  splitList,
+  type TicketSearch,
+  VIEWS,
+  type View,
+} from "./ticket-views.ts";
+
+const VIEW_DATA = (Object.entries(VIEWS) as [View, (typeof VIEWS)[View]][]).map(([value, v]) => ({
+  value,
+  label: v.label,
+}));
+const ASSIGNEE_EXTRA = [
+  { value: "me", label: "Me" },
+  { value: "none", label: "Unassigned" },
+];
+
+interface TicketFiltersProps {
+  search: TicketSearch;
+  onChange: (patch: Partial<TicketSearch>) => void;
+  searchRef: RefObject<HTMLInputElement | null>;
+}
+
+export function TicketFilters({ search, onChange, searchRef }: TicketFiltersProps) {
+  const view = search.view ?? DEFAULT_VIEW;
+  const [text, setText] = useState(search.q ?? "");
+  const [filtersOpen, setFiltersOpen] = useState(false);
+  const commitText = useDebouncedCallback((q: string) => onChange({ q: q.trim() || undefined }), 300);
+  useEffect(() => {
+    // A change from outside (Back, a cleared filter) wins over what was typed.
+    setText((current) => (current.trim() === (search.q ?? "") ? current : (search.q ?? "")));
+  }, [search.q]);
+  const multi = (key: FilterKey) => ({
+    value: splitList(search[key]),
+    onChange: (values: string[]) => onChange({ [key]: joinList(values) }),
+  });
+  const single = (key: FilterKey) => ({
+    value: search[key] ?? null,
+    onChange: (value: string | null) => onChange({ [key]: value ?? undefined }),
+  });
+
+  return (
+    <Stack gap="sm" mb="md">
+      <SegmentedControl
+        aria-label="Quick views"
+        visibleFrom="sm"
+        value={view}
+        onChange={(v) => onChange({ view: v as View })}
+        data={VIEW_DATA}
+        w="fit-content"
+      />
+      <Select
+        aria-label="Quick views"
+        hiddenFrom="sm"
+        value={view}
+        onChange={(v) => onChange({ view: (v as View | null) ?? DEFAULT_VIEW })}
+        data={VIEW_DATA}
+        allowDeselect={false}
+      />
+      <Group gap="sm" wrap="nowrap" role="search" aria-label="Search tickets">
+        <TextInput
+          ref={searchRef}
+          aria-label="Search tickets"
+          placeholder="Search, or a number like INC-123"
+          leftSection={<IconSearch size={16} aria-hidden />}
+          rightSection={
+            <Kbd size="xs" visibleFrom="sm">
+              /
+            </Kbd>
+          }
+          rightSectionPointerEvents="none"
+          type="search"
+          value={text}
+          onChange={(e) => {
+            setText(e.currentTarget.value);
+            commitText(e.currentTarget.value);
+          }}
+          onKeyDown={(e) => {
+            // Leave the field (so j/k work on the results) instead of clearing it.
+            if (e.key === "Escape") {
+              e.preventDefault();
+              e.currentTarget.blur();
+            }
+          }}
+          flex="1 1 260px"
+          miw={0}
+          maw={{ base: undefined, sm: 380 }}
+        />
+        <Button
+          hiddenFrom="sm"
+          variant="default"
+          px="sm"
+          style={{ flexShrink: 0 }}
+          onClick={() => setFiltersOpen((o) => !o)}
+          aria-expanded={filtersOpen}
+          aria-controls="ticket-filters"
+          leftSection={<IconAdjustmentsHorizontal size={16} aria-hidden />}
+        >
+          Filters{hasFilters(search) ? " •" : ""}
+        </Button>
+      </Group>
+      <Group
+        id="ticket-filters"
+        className="steward-filters"
+        data-collapsed={filtersOpen ? undefined : true}
+        gap="sm"
+        wrap="wrap"
+        align="flex-start"
+        role="group"
+        aria-label="Filters"
+      >
+        <MultiSelect
+          aria-label="Type"
+          placeholder={search.type ? undefined : "Type"}
+          data={TYPE_OPTIONS}
+          w={{ base: "100%", sm: 190 }}
+          {...multi("type")}
+        />
+        <MultiSelect
+          aria-label="Priority"
+          placeholder={search.priority ? undefined : "Priority"}
+          data={PRIORITY_OPTIONS}
+          w={{ base: "100%", sm: 170 }}
+          {...multi("priority")}
+        />
+        <MultiSelect
+          aria-label="State"
+          placeholder={search.stateType ? undefined : "State"}
+          data={STATE_TYPE_OPTIONS}
+          w={{ base: "100%", sm: 170 }}
+          {...multi("stateType")}
+        />
+        <GroupSelect label="Group" hideLabel placeholder="Group" w={{ base: "100%", sm: 170 }} {...single("groupId")} />
+        <UserSelect
+          label="Assignee"
+          hideLabel
+          placeholder="Assignee"
+          kind="agent"
+          extra={ASSIGNEE_EXTRA}
+          w={{ base: "100%", sm: 170 }}
+          {...single("assigneeId")}
+        />
+        {hasFilters(search) && (
+          <Button
+            variant="subtle"
+            color="gray"
+            leftSection={<IconFilterOff size={16} aria-hidden />}
+            onClick={() =>
+              onChange({
+                type: undefined,
+                priority: undefined,
+                stateType: undefined,
+                groupId: undefined,
+                assigneeId: undefined,
+              })
+            }
+          >
+            Clear filters
+          </Button>
+        )}
+      </Group>
+    </Stack>
+  );
+}

@@ -195,14 +195,16 @@ export const MergeSchema = z.strictObject({
 });
 
 // ---- bulk ----
-export const BulkSchema = z.strictObject({
-  ids: z.array(IdSchema).min(1).max(200),
-  update: TicketUpdateSchema.omit({ version: true, title: true, description: true, watcherIds: true }).optional(),
-  transition: TransitionSchema.omit({ version: true }).optional(),
-  mergeInto: IdSchema.optional(),
-}).refine((b) => [b.update, b.transition, b.mergeInto].filter((x) => x !== undefined).length === 1, {
-  message: "give exactly one of update, transition, mergeInto",
-});
+export const BulkSchema = z
+  .strictObject({
+    ids: z.array(IdSchema).min(1).max(200),
+    update: TicketUpdateSchema.omit({ version: true, title: true, description: true, watcherIds: true }).optional(),
+    transition: TransitionSchema.omit({ version: true }).optional(),
+    mergeInto: IdSchema.optional(),
+  })
+  .refine((b) => [b.update, b.transition, b.mergeInto].filter((x) => x !== undefined).length === 1, {
+    message: "give exactly one of update, transition, mergeInto",
+  });
 export const BulkResultSchema = z.object({
   results: z.array(
     z.object({ id: IdSchema, status: z.number().int(), title: z.string().optional(), detail: z.string().optional() }),

@@ -74,6 +74,7 @@ create index tickets_organization on tickets (organization_id, created_at desc, 
 create index tickets_state_type on tickets (state_type, created_at desc, id desc);
 -- The open work (a few percent of a big table), newest first: what agents' lists read.
 create index tickets_open_created on tickets (created_at desc, id desc) where state_type in ('new', 'open', 'pending');
+create index tickets_resolved_at on tickets (resolved_at) where state_type = 'resolved';
 create index tickets_escalation on tickets (escalation_at) where escalation_at is not null;
 create index tickets_problem on tickets (problem_id) where problem_id is not null;
 create index tickets_search on tickets using gin (search);
@@ -126,3 +127,4 @@ create table settings (
 );
 insert into settings (key, value)
   select 'tickets.defaultGroupId', to_jsonb(id::text) from groups where name = 'Service Desk';
+insert into settings (key, value) values ('tickets.autoCloseDays', '7');

@@ -8,7 +8,7 @@ import { recordChange, recordEvent } from "../../platform/events.ts";
 import { sanitizeRichText, textOf } from "../../platform/html.ts";
 import { userSummaries } from "../identity/index.ts";
 import { canNote, canReply } from "./policy.ts";
-import { presentArticle, presentTicket } from "./presenters.ts";
+import { type Author, presentArticle, presentTicket } from "./presenters.ts";
 import * as repo from "./repository.ts";
 import { loadAccess, readableTicket, snapshot, systemEvent } from "./service.ts";
 import { afterTicketChange } from "./sla.ts";
@@ -93,13 +93,12 @@ export async function addArticle(
       // A reply starts or stops the next-response clock even when the ticket itself does not change.
       await afterTicketChange(tx, ctx, row, now);
     }
-    return presentArticle(article, new Map([[actor.id, await authorName(tx, actor.id)]]));
+    return presentArticle(article, await authorsOf(tx, [actor.id]));
   });
 }
 
-async function authorName(db: Executor, id: string): Promise<string> {
-  const [u] = await userSummaries(db, [id]);
-  return u?.name ?? "Unknown";
+async function authorsOf(db: Executor, ids: string[]): Promise<Map<string, Author>> {
+  return new Map((await userSummaries(db, ids)).map((u) => [u.id, { name: u.name, kind: u.kind }]));
 }
 
 /** The timeline: customers see public replies only; agents everything. */
@@ -110,6 +109,6 @@ export async function listArticles(deps: Deps, ctx: RequestContext, ticketId: st
     ctx.actor.kind === "customer" ? ["reply"] : ["reply", "note", "system"];
   const rows = await repo.listArticles(deps.db, ticketId, kinds);
   const authorIds = [...new Set(rows.map((r) => r.author_id).filter((v): v is string => !!v))];
-  const authors = new Map((await userSummaries(deps.db, authorIds)).map((u) => [u.id, u.name]));
+  const authors = await authorsOf(deps.db, authorIds);
   return { items: rows.map((r) => presentArticle(r, authors)) };
 }

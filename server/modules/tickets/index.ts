@@ -1,4 +1,5 @@
 /** Service desk: incidents, service requests and problems. The only import surface. */
 
+export { autoClose, autoCloseTask } from "./auto-close.ts";
 export { escalateDue, escalationPoller } from "./escalations.ts";
 export { ticketRoutes } from "./routes.ts";

@@ -47,12 +47,19 @@ export function presentTicket(row: TicketRow, watcherIds: string[], access: Tick
   };
 }
 
-export function presentArticle(row: ArticleRow, authors: Map<string, string>): Article {
+export interface Author {
+  name: string;
+  kind: "agent" | "customer";
+}
+
+export function presentArticle(row: ArticleRow, authors: Map<string, Author>): Article {
   return {
     id: row.id,
     ticketId: row.ticket_id,
     kind: row.kind,
-    author: row.author_id ? { id: row.author_id, name: authors.get(row.author_id) ?? "Unknown" } : null,
+    author: row.author_id
+      ? { id: row.author_id, ...(authors.get(row.author_id) ?? { name: "Unknown", kind: "agent" as const }) }
+      : null,
     body: row.body,
     event: row.event,
     timeSpentMinutes: row.time_spent_minutes,

@@ -50,7 +50,13 @@ export async function getTicket(deps: Deps, ctx: RequestContext, id: string): Pr
 export async function listTickets(deps: Deps, ctx: RequestContext, query: TicketListQuery) {
   const access = await loadAccess(deps.db, ctx.actor);
   const assigneeId = query.assigneeId === "me" ? ctx.actor.id : query.assigneeId;
-  const rows = await repo.listTickets(deps.db, { ...query, assigneeId, visible: visibleTickets(access) as never });
+  const requesterId = query.requesterId === "me" ? ctx.actor.id : query.requesterId;
+  const rows = await repo.listTickets(deps.db, {
+    ...query,
+    assigneeId,
+    requesterId,
+    visible: visibleTickets(access) as never,
+  });
   const result = page(rows, query.limit, (r) => [r.created_at.toISOString(), r.id]);
   const watchers = await repo.watchersOf(
     deps.db,

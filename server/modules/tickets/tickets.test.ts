@@ -9,6 +9,7 @@ import {
   userClient,
 } from "../../../test/helpers/api.ts";
 import { createTestApp, type TestApp } from "../../../test/helpers/test-app.ts";
+import { autoClose } from "./auto-close.ts";
 
 let t: TestApp;
 let admin: Client;
@@ -223,6 +224,8 @@ describe("timeline", () => {
     const seen = await customer.get(`/api/v1/tickets/${inc.id}/articles`);
     expect(seen.body).not.toContain("hunter2");
     expect(seen.json().items.map((a: { kind: string }) => a.kind)).toEqual(["reply"]);
+    expect(seen.json().items[0].author).toMatchObject({ name: "Grace Agent", kind: "agent" });
+    expect(ids(await customer.get("/api/v1/tickets?requesterId=me"))).toEqual([inc.id]);
     expect((await customer.post(`/api/v1/tickets/${inc.id}/articles`, { kind: "note", body: "x" })).statusCode).toBe(
       403,
     );
@@ -279,5 +282,27 @@ describe("priority matrix", () => {
     expect((await agent.call("PUT", "/api/v1/priority-matrix", { cells })).statusCode).toBe(403);
     const broken = await admin.call("PUT", "/api/v1/priority-matrix", { cells: cells.slice(1) });
     expect(broken.statusCode).toBe(400);
+  });
+});
+
+describe("auto-close", () => {
+  it("closes tickets resolved for longer than the setting, through the workflow", async () => {
+    const fresh = await adminClient(t);
+    const inc = await ticket(fresh, {});
+    await fresh.post(`/api/v1/tickets/${inc.id}/transitions`, {
+      to: "resolved",
+      resolutionCode: "solved",
+      resolution: "ok",
+    });
+    expect(await autoClose(t.deps)).toBe(0);
+    t.clock.advance(8 * 86_400_000);
+    expect(await autoClose(t.deps)).toBeGreaterThanOrEqual(1);
+    const again = await adminClient(t);
+    expect((await again.get(`/api/v1/tickets/${inc.id}`)).json()).toMatchObject({
+      state: "closed",
+      stateType: "closed",
+    });
+    const audit = (await again.get(`/api/v1/audit?entityType=ticket&entityId=${inc.id}`)).json().items;
+    expect(audit[0]).toMatchObject({ source: "automation", changes: { state: ["resolved", "closed"] } });
   });
 });

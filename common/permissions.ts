@@ -23,6 +23,7 @@ export const PERMISSIONS = [
   "priority.manage",
   "sla.read",
   "sla.manage",
+  "view.share",
   "calendar.read",
   "calendar.manage",
 ] as const;

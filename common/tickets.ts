@@ -135,6 +135,10 @@ export const TicketListQuerySchema = z.strictObject({
     .describe("Full text over title, description and replies; or a number"),
   createdFrom: TimestampSchema.optional(),
   createdTo: TimestampSchema.optional(),
+  sla: z
+    .enum(["running", "at_risk", "breached"])
+    .optional()
+    .describe("running: a clock runs; at_risk: a running clock passed its warning; breached: a clock is breached"),
   sort: z.enum(["createdAt", "-createdAt"]).default("-createdAt"),
 });
 export type TicketListQuery = z.infer<typeof TicketListQuerySchema>;
@@ -210,3 +214,22 @@ export const BulkResultSchema = z.object({
     z.object({ id: IdSchema, status: z.number().int(), title: z.string().optional(), detail: z.string().optional() }),
   ),
 });
+
+// ---- saved views ----
+/** A view's filters: the work-list query without paging and sort. */
+export const ViewFiltersSchema = TicketListQuerySchema.omit({ cursor: true, limit: true, sort: true });
+export const ViewCreateSchema = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  filters: z.record(z.string(), z.union([z.string().max(200), z.array(z.string().max(100)).max(20)])),
+  shared: z.boolean().default(false).describe("Shared with every agent (administrators only)"),
+});
+export const ViewSchema = z.object({
+  id: IdSchema,
+  name: z.string(),
+  shared: z.boolean(),
+  filters: z.record(z.string(), z.unknown()),
+  count: z.number().int(),
+  countCapped: z.boolean().describe("count stopped at 1000"),
+  abilities: z.object({ delete: z.boolean() }),
+});
+export const ViewListSchema = z.object({ items: z.array(ViewSchema) });

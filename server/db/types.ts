@@ -249,6 +249,17 @@ export interface CalendarsTable {
   updated_at: Timestamp;
 }
 
+export interface SavedViewsTable {
+  id: Generated<string>;
+  version: Generated<number>;
+  owner_id: string | null;
+  name: string;
+  filters: ColumnType<Record<string, unknown>, string, string>;
+  position: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -272,6 +283,7 @@ export interface DB {
   settings: SettingsTable;
   sla_policies: SlaPoliciesTable;
   ticket_sla_clocks: TicketSlaClocksTable;
+  saved_views: SavedViewsTable;
   calendars: CalendarsTable;
 }
 

@@ -70,6 +70,15 @@ export interface ListFilter extends Omit<TicketListQuery, "assigneeId"> {
 }
 
 export function listTickets(db: Executor, f: ListFilter): Promise<TicketRow[]> {
+  const desc = f.sort === "-createdAt";
+  return listTicketsQuery(db, f)
+    .orderBy("created_at", desc ? "desc" : "asc")
+    .orderBy("id", desc ? "desc" : "asc")
+    .limit(f.limit + 1)
+    .execute();
+}
+
+function listTicketsQuery(db: Executor, f: ListFilter) {
   let q = db
     .selectFrom("tickets")
     .selectAll()
@@ -87,6 +96,16 @@ export function listTickets(db: Executor, f: ListFilter): Promise<TicketRow[]> {
   if (f.tag) q = q.where(sql<SqlBool>`tags @> array[${f.tag}]::text[]`);
   if (f.createdFrom) q = q.where("created_at", ">=", new Date(f.createdFrom));
   if (f.createdTo) q = q.where("created_at", "<", new Date(f.createdTo));
+  if (f.sla) {
+    const sla = f.sla;
+    q = q.where("tickets.id", "in", (eb) => {
+      let clocks = eb.selectFrom("ticket_sla_clocks").select("ticket_sla_clocks.ticket_id");
+      if (sla === "breached") clocks = clocks.where("ticket_sla_clocks.status", "=", "breached");
+      else clocks = clocks.where("ticket_sla_clocks.status", "=", "running");
+      if (sla === "at_risk") clocks = clocks.where("ticket_sla_clocks.warned_at", "is not", null);
+      return clocks;
+    });
+  }
   if (f.q) {
     const number = NUMBER.exec(f.q.replace(/\s+/g, ""));
     if (number?.[1] && number[2]) {
@@ -119,11 +138,7 @@ export function listTickets(db: Executor, f: ListFilter): Promise<TicketRow[]> {
       ? q.where(sql<SqlBool>`(tickets.created_at, tickets.id) < (${new Date(at)}, ${id}::uuid)`)
       : q.where(sql<SqlBool>`(tickets.created_at, tickets.id) > (${new Date(at)}, ${id}::uuid)`);
   }
-  return q
-    .orderBy("created_at", desc ? "desc" : "asc")
-    .orderBy("id", desc ? "desc" : "asc")
-    .limit(f.limit + 1)
-    .execute();
+  return q;
 }
 
 export function insertArticle(
@@ -228,4 +243,18 @@ export function childrenOf(db: Executor, id: string) {
     )
     .forUpdate()
     .execute();
+}
+
+/** How many tickets a filtered, visible query matches, counting at most `cap` (cheap on big tables). */
+export async function countTickets(db: Executor, f: ListFilter, cap: number): Promise<number> {
+  const inner = listTicketsQuery(db, { ...f, cursor: undefined })
+    .clearSelect()
+    .select("tickets.id")
+    .clearOrderBy()
+    .limit(cap);
+  const row = await db
+    .selectFrom(inner.as("hits"))
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }

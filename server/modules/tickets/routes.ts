@@ -23,6 +23,9 @@ import {
   TicketSchema,
   TicketUpdateSchema,
   TransitionSchema,
+  ViewCreateSchema,
+  ViewListSchema,
+  ViewSchema,
 } from "../../../common/tickets.ts";
 import { type AnyRoute, defineRoute } from "../../http/route.ts";
 import type { Deps } from "../../platform/deps.ts";
@@ -33,6 +36,7 @@ import { createTicket, getTicket, listTickets, updateTicket } from "./service.ts
 import * as settings from "./settings-service.ts";
 import { ticketSla } from "./sla-view.ts";
 import { transitionTicket } from "./transitions.ts";
+import { createView, deleteView, listViews } from "./views.ts";
 
 export function ticketRoutes(deps: Deps): AnyRoute[] {
   return [
@@ -171,6 +175,35 @@ export function ticketRoutes(deps: Deps): AnyRoute[] {
       params: IdParamsSchema,
       response: { status: 200, schema: TicketSlaSchema },
       handler: ({ ctx, params }) => ticketSla(deps, ctx, params.id),
+    }),
+    defineRoute({
+      method: "GET",
+      url: "/api/v1/views",
+      access: "ticket.read",
+      summary: "Saved work-list views (shared and yours) with live counts",
+      tags: ["tickets"],
+      response: { status: 200, schema: ViewListSchema },
+      handler: ({ ctx }) => listViews(deps, ctx),
+    }),
+    defineRoute({
+      method: "POST",
+      url: "/api/v1/views",
+      access: "ticket.read",
+      summary: "Save work-list filters as a view (shared: administrators)",
+      tags: ["tickets"],
+      body: ViewCreateSchema,
+      response: { status: 201, schema: ViewSchema },
+      handler: ({ ctx, body }) => createView(deps, ctx, body),
+    }),
+    defineRoute({
+      method: "DELETE",
+      url: "/api/v1/views/:id",
+      access: "ticket.read",
+      summary: "Remove a saved view",
+      tags: ["tickets"],
+      params: IdParamsSchema,
+      response: { status: 204 },
+      handler: ({ ctx, params }) => deleteView(deps, ctx, params.id),
     }),
     defineRoute({
       method: "GET",

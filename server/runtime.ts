@@ -10,7 +10,7 @@ import type { AnyRoute } from "./http/route.ts";
 import { auditRoutes } from "./modules/audit/index.ts";
 import { authenticateRequest, identityHousekeeping, identityRoutes } from "./modules/identity/index.ts";
 import { calendarRoutes, slaPolicyRoutes } from "./modules/sla/index.ts";
-import { autoCloseTask, escalationPoller, ticketRoutes } from "./modules/tickets/index.ts";
+import { autoCloseTask, escalationPoller, slaRecomputeConsumer, ticketRoutes } from "./modules/tickets/index.ts";
 import type { Deps } from "./platform/deps.ts";
 import { Jobs } from "./platform/jobs.ts";
 
@@ -49,6 +49,7 @@ export function createDeps(config: Config, database: Database, log: Logger, now:
   deps.jobs.periodic(identityHousekeeping(deps));
   deps.jobs.poller(escalationPoller(deps));
   deps.jobs.periodic(autoCloseTask(deps));
+  deps.jobs.register(slaRecomputeConsumer(deps));
   return deps;
 }
 

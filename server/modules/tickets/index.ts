@@ -3,3 +3,4 @@
 export { autoClose, autoCloseTask } from "./auto-close.ts";
 export { escalateDue, escalationPoller } from "./escalations.ts";
 export { ticketRoutes } from "./routes.ts";
+export { slaRecomputeConsumer } from "./sla-consumer.ts";

@@ -3,9 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminClient, type Client, unique } from "../../../test/helpers/api.ts";
 import { createTestApp, type TestApp } from "../../../test/helpers/test-app.ts";
 import { escalateDue } from "./escalations.ts";
+import { slaRecomputeConsumer } from "./sla-consumer.ts";
 
 let t: TestApp;
 let admin: Client;
+let policyId: string;
 const MIN = 60_000;
 
 async function events(ticketId: string, type: string): Promise<number> {
@@ -35,6 +37,7 @@ beforeAll(async () => {
     warningPercent: 50,
   });
   expect(policy.statusCode).toBe(201);
+  policyId = policy.json().id;
 });
 afterAll(() => t.close());
 
@@ -116,6 +119,34 @@ describe("SLA on tickets", () => {
     t.clock.advance(1000 * MIN);
     await escalateDue(t.deps);
     expect(await events(inc.id, "ticket.sla_breached")).toBe(0);
+  });
+
+  it("a policy change recomputes open tickets: a shortened target fires its breach", async () => {
+    admin = await adminClient(t);
+    const inc = await incident();
+    t.clock.advance(90 * 60_000);
+    await admin.post(`/api/v1/tickets/${inc.id}/articles`, { kind: "reply", body: "On it" });
+    await escalateDue(t.deps);
+    expect(await events(inc.id, "ticket.sla_breached")).toBe(1); // first response was 60 min
+    const policy = (await admin.get(`/api/v1/sla-policies/${policyId}`)).json();
+    const res = await admin.patch(`/api/v1/sla-policies/${policyId}`, {
+      version: policy.version,
+      targets: { firstResponseMinutes: 60, resolutionMinutes: 80 },
+    });
+    expect(res.statusCode).toBe(200);
+    // Nothing fires until the change reaches the tickets…
+    await escalateDue(t.deps);
+    expect(await events(inc.id, "ticket.sla_breached")).toBe(1);
+    const event = await t.deps.db
+      .selectFrom("outbox")
+      .select("id")
+      .where("type", "=", "sla_policy.updated")
+      .orderBy("id", "desc")
+      .executeTakeFirstOrThrow();
+    expect(await t.deps.jobs.deliver(slaRecomputeConsumer(t.deps), String(event.id))).toBe(true);
+    await escalateDue(t.deps);
+    expect(await events(inc.id, "ticket.sla_breached")).toBe(2); // resolution, now 80 min, is past
+    expect(await clock(inc.id, "resolution")).toMatchObject({ status: "breached" });
   });
 
   it("service requests match no policy and carry no clocks", async () => {

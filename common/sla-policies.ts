@@ -31,6 +31,18 @@ export const PauseRuleSchema = z.strictObject({
   reason: z.enum(HOLD_REASONS).optional(),
 });
 
+/** What happens to a ticket when one of its clocks breaches, per target. */
+const BreachActionSchema = z.strictObject({
+  raisePriority: z.boolean().optional().describe("Raise the priority one step (P4 → P3 …), once"),
+  groupId: IdSchema.optional().describe("Reassign to this group"),
+});
+export const BreachActionsSchema = z.strictObject({
+  first_response: BreachActionSchema.optional(),
+  resolution: BreachActionSchema.optional(),
+  next_response: BreachActionSchema.optional(),
+});
+export type BreachActions = z.infer<typeof BreachActionsSchema>;
+
 export const DEFAULT_PAUSE_ON = [
   { state: "on_hold", reason: "awaiting_customer" as const },
   { state: "on_hold", reason: "awaiting_vendor" as const },
@@ -44,6 +56,7 @@ export const SlaPolicyCreateSchema = z.strictObject({
   targets: SlaTargetsSchema,
   warningPercent: z.number().int().min(1).max(99).default(80),
   pauseOn: z.array(PauseRuleSchema).max(20).optional().describe("Default: on hold awaiting customer or vendor"),
+  breachActions: BreachActionsSchema.default({}),
   active: z.boolean().default(true),
 });
 export type SlaPolicyCreate = z.infer<typeof SlaPolicyCreateSchema>;
@@ -57,6 +70,7 @@ export const SlaPolicyUpdateSchema = z.strictObject({
   targets: SlaTargetsSchema.optional(),
   warningPercent: z.number().int().min(1).max(99).optional(),
   pauseOn: z.array(PauseRuleSchema).max(20).optional(),
+  breachActions: BreachActionsSchema.optional(),
   active: z.boolean().optional(),
 });
 export type SlaPolicyUpdate = z.infer<typeof SlaPolicyUpdateSchema>;
@@ -80,6 +94,10 @@ export const SlaPolicySchema = z.object({
   }),
   warningPercent: z.number().int(),
   pauseOn: z.array(z.object({ state: z.string(), reason: z.string().optional() })),
+  breachActions: z.record(
+    z.string(),
+    z.object({ raisePriority: z.boolean().optional(), groupId: IdSchema.optional() }),
+  ),
   active: z.boolean(),
   createdAt: TimestampSchema,
   updatedAt: TimestampSchema,

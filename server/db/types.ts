@@ -220,6 +220,7 @@ export interface SlaPoliciesTable {
   targets: ColumnType<unknown, string, string>;
   warning_percent: number;
   pause_on: ColumnType<unknown, string, string>;
+  breach_actions: ColumnType<unknown, string | undefined, string>;
   active: Generated<boolean>;
   created_at: Timestamp;
   updated_at: Timestamp;

@@ -10,6 +10,7 @@ create table sla_policies (
   targets jsonb not null,
   warning_percent integer not null default 80 check (warning_percent between 1 and 99),
   pause_on jsonb not null,
+  breach_actions jsonb not null default '{}',
   active boolean not null default true,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now()

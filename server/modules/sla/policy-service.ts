@@ -1,6 +1,6 @@
 import { type SqlBool, sql } from "kysely";
 import type { SlaPolicy, SlaPolicyCreate, SlaPolicyUpdate } from "../../../common/sla-policies.ts";
-import { DEFAULT_PAUSE_ON } from "../../../common/sla-policies.ts";
+import { type BreachActions, DEFAULT_PAUSE_ON } from "../../../common/sla-policies.ts";
 import { type Executor, inTransaction } from "../../db/database.ts";
 import { type Actor, can, type RequestContext } from "../../platform/context.ts";
 import type { Deps } from "../../platform/deps.ts";
@@ -8,6 +8,7 @@ import { Conflict, Forbidden, Invalid, NotFound, StaleVersion } from "../../plat
 import { recordChange } from "../../platform/events.ts";
 import { decodeCursor, page } from "../../platform/pagination.ts";
 import { changedOnly, expectedVersion } from "../../platform/versioning.ts";
+import { groupSummary } from "../identity/index.ts";
 import type { BusinessCalendar } from "./calendar.ts";
 import { businessCalendar } from "./calendar-service.ts";
 import type { PauseRule, Targets } from "./clocks.ts";
@@ -22,6 +23,7 @@ interface PolicyRow {
   targets: unknown;
   warning_percent: number;
   pause_on: unknown;
+  breach_actions: unknown;
   active: boolean;
   created_at: Date;
   updated_at: Date;
@@ -38,6 +40,7 @@ export function presentPolicy(row: PolicyRow, actor: Actor): SlaPolicy {
     targets: row.targets as SlaPolicy["targets"],
     warningPercent: row.warning_percent,
     pauseOn: row.pause_on as SlaPolicy["pauseOn"],
+    breachActions: (row.breach_actions ?? {}) as SlaPolicy["breachActions"],
     active: row.active,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
@@ -47,6 +50,14 @@ export function presentPolicy(row: PolicyRow, actor: Actor): SlaPolicy {
 
 const nameTaken = () =>
   new Conflict("An SLA policy with this name exists", [{ field: "body.name", message: "already in use" }]);
+
+async function checkGroups(db: Executor, actions: BreachActions | undefined) {
+  for (const [target, action] of Object.entries(actions ?? {})) {
+    if (action?.groupId && !(await groupSummary(db, action.groupId))?.active) {
+      throw new Invalid([{ field: `body.breachActions.${target}.groupId`, message: "no such active group" }]);
+    }
+  }
+}
 
 async function checkCalendar(db: Executor, id: string | undefined) {
   if (!id) return;
@@ -93,6 +104,7 @@ export async function getPolicy(deps: Deps, ctx: RequestContext, id: string) {
 export async function createPolicy(deps: Deps, ctx: RequestContext, input: SlaPolicyCreate) {
   return inTransaction(deps.db, async (tx) => {
     await checkCalendar(tx, input.calendarId);
+    await checkGroups(tx, input.breachActions);
     if (await taken(tx, input.name)) throw nameTaken();
     const row = await tx
       .insertInto("sla_policies")
@@ -104,6 +116,7 @@ export async function createPolicy(deps: Deps, ctx: RequestContext, input: SlaPo
         targets: JSON.stringify(input.targets),
         warning_percent: input.warningPercent,
         pause_on: JSON.stringify(input.pauseOn ?? DEFAULT_PAUSE_ON),
+        breach_actions: JSON.stringify(input.breachActions),
         active: input.active,
       })
       .returningAll()
@@ -134,6 +147,7 @@ export async function updatePolicy(
     if (!row) throw new NotFound("SLA policy");
     if (row.version !== expected) throw new StaleVersion("SLA policy", row.version);
     await checkCalendar(tx, input.calendarId);
+    await checkGroups(tx, input.breachActions);
     if (input.name && (await taken(tx, input.name, id))) throw nameTaken();
     const before = presentPolicy(row, ctx.actor);
     const set = changedOnly(
@@ -151,6 +165,7 @@ export async function updatePolicy(
         targets: input.targets ? JSON.stringify(input.targets) : undefined,
         warning_percent: input.warningPercent,
         pause_on: input.pauseOn ? JSON.stringify(input.pauseOn) : undefined,
+        breach_actions: input.breachActions ? JSON.stringify(input.breachActions) : undefined,
         active: input.active,
       },
     );
@@ -175,6 +190,7 @@ export interface MatchedPolicy {
   targets: Targets;
   warningPercent: number;
   pauseOn: PauseRule[];
+  breachActions: BreachActions;
 }
 
 export interface TicketFactsForSla {
@@ -211,6 +227,7 @@ export async function matchPolicy(db: Executor, t: TicketFactsForSla): Promise<M
       targets: row.targets as Targets,
       warningPercent: row.warning_percent,
       pauseOn: row.pause_on as PauseRule[],
+      breachActions: (row.breach_actions ?? {}) as BreachActions,
     };
   }
   return null;

@@ -149,6 +149,41 @@ describe("SLA on tickets", () => {
     expect(await clock(inc.id, "resolution")).toMatchObject({ status: "breached" });
   });
 
+  it("a breach raises the priority and reassigns when the policy says so", async () => {
+    admin = await adminClient(t);
+    const cal = (await admin.get("/api/v1/calendars")).json().items[0];
+    const escalation = (await admin.post("/api/v1/groups", { name: unique("Escalation") })).json();
+    const bad = await admin.post("/api/v1/sla-policies", {
+      name: unique("Low"),
+      calendarId: cal.id,
+      order: 1,
+      targets: { firstResponseMinutes: 15 },
+      breachActions: { first_response: { groupId: "00000000-0000-4000-8000-000000000000" } },
+    });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().errors[0].field).toBe("body.breachActions.first_response.groupId");
+    const low = await admin.post("/api/v1/sla-policies", {
+      name: unique("Low"),
+      calendarId: cal.id,
+      order: 1,
+      match: { types: ["incident"], priorities: ["P4"] },
+      targets: { firstResponseMinutes: 15 },
+      breachActions: { first_response: { raisePriority: true, groupId: escalation.id } },
+    });
+    expect(low.statusCode).toBe(201);
+    const inc = (
+      await admin.post("/api/v1/tickets", { type: "incident", title: "Slow", impact: 3, urgency: 3 })
+    ).json();
+    expect(inc.priority).toBe("P4");
+    t.clock.advance(16 * 60_000);
+    await escalateDue(t.deps);
+    expect((await admin.get(`/api/v1/tickets/${inc.id}`)).json()).toMatchObject({
+      priority: "P3",
+      groupId: escalation.id,
+    });
+    expect(await events(inc.id, "ticket.sla_breached")).toBe(1);
+  });
+
   it("service requests match no policy and carry no clocks", async () => {
     admin = await adminClient(t); // the clock moved past the session's lifetime
     const req = await admin.post("/api/v1/tickets", {

@@ -1,8 +1,9 @@
+import type { BreachActions } from "../../../common/sla-policies.ts";
 import { isTerminal, WORKFLOWS } from "../../../common/workflows.ts";
 import type { Executor, Tx } from "../../db/database.ts";
 import type { TicketRow } from "../../db/types.ts";
 import type { RequestContext } from "../../platform/context.ts";
-import { recordEvent } from "../../platform/events.ts";
+import { recordChange, recordEvent } from "../../platform/events.ts";
 import { userSummaries } from "../identity/index.ts";
 import { type Clock, computeClocks, nextEscalation, type StateChange, slaFor } from "../sla/index.ts";
 import * as repo from "./repository.ts";
@@ -56,7 +57,7 @@ export async function clocksOf(
   db: Executor,
   t: TicketRow,
   now: Date,
-): Promise<{ policy: { id: string; name: string } | null; clocks: Clock[] }> {
+): Promise<{ policy: { id: string; name: string; breachActions: BreachActions } | null; clocks: Clock[] }> {
   const sla = await slaFor(db, {
     type: t.type,
     priority: t.priority,
@@ -76,7 +77,7 @@ export async function clocksOf(
     agentReplies: agent,
     now,
   });
-  return { policy: { id: sla.policy.id, name: sla.policy.name }, clocks };
+  return { policy: { id: sla.policy.id, name: sla.policy.name, breachActions: sla.policy.breachActions }, clocks };
 }
 
 /**
@@ -85,7 +86,7 @@ export async function clocksOf(
  * change to the ticket; merged, closed and canceled tickets never escalate.
  * Returns the clocks that crossed their warning or breach since last time.
  */
-export async function refreshSla(tx: Tx, t: TicketRow, now: Date): Promise<{ warned: Clock[]; breached: Clock[] }> {
+export async function refreshSla(tx: Tx, t: TicketRow, now: Date): Promise<Crossed> {
   const { policy, clocks } = await clocksOf(tx, t, now);
   const stored = new Map(
     (await tx.selectFrom("ticket_sla_clocks").selectAll().where("ticket_id", "=", t.id).execute()).map((c) => [
@@ -130,17 +131,52 @@ export async function refreshSla(tx: Tx, t: TicketRow, now: Date): Promise<{ war
     .set({ escalation_at: quiet ? null : nextEscalation(clocks, now), sla_policy_id: policy?.id ?? null })
     .where("id", "=", t.id)
     .execute();
-  return { warned, breached };
+  return { warned, breached, actions: policy?.breachActions ?? {} };
+}
+
+export interface Crossed {
+  warned: Clock[];
+  breached: Clock[];
+  actions: BreachActions;
+}
+
+const RAISED: Record<string, "P1" | "P2" | "P3"> = { P2: "P1", P3: "P2", P4: "P3" };
+
+/** The policy's actions for a breached target: raise the priority one step, reassign to a group. */
+async function applyBreachActions(tx: Tx, ctx: RequestContext, t: TicketRow, crossed: Crossed, now: Date) {
+  let priority = t.priority;
+  let groupId = t.group_id;
+  for (const c of crossed.breached) {
+    const action = crossed.actions[c.target];
+    if (action?.raisePriority && RAISED[priority]) priority = RAISED[priority] as typeof priority;
+    if (action?.groupId) groupId = action.groupId;
+  }
+  if (priority === t.priority && groupId === t.group_id) return;
+  await tx
+    .updateTable("tickets")
+    // A new priority may match another policy: the next scan recomputes the clocks.
+    .set({ priority, group_id: groupId, version: t.version + 1, updated_at: now, escalation_at: now })
+    .where("id", "=", t.id)
+    .execute();
+  const changes = await recordChange(tx, ctx, {
+    entityType: "ticket",
+    entityId: t.id,
+    action: "updated",
+    before: { priority: t.priority, groupId: t.group_id },
+    after: { priority, groupId },
+  });
+  await repo.insertArticle(tx, {
+    ticketId: t.id,
+    kind: "system",
+    authorId: null,
+    event: { changes },
+    source: ctx.source,
+    at: now,
+  });
 }
 
 /** Warnings and breaches become events (for notifications) and timeline entries. */
-export async function announce(
-  tx: Tx,
-  ctx: RequestContext,
-  t: TicketRow,
-  crossed: { warned: Clock[]; breached: Clock[] },
-  now: Date,
-) {
+export async function announce(tx: Tx, ctx: RequestContext, t: TicketRow, crossed: Crossed, now: Date) {
   for (const [kind, list] of [
     ["warning", crossed.warned],
     ["breached", crossed.breached],
@@ -163,6 +199,7 @@ export async function announce(
       });
     }
   }
+  if (crossed.breached.length) await applyBreachActions(tx, ctx, t, crossed, now);
 }
 
 /** After any change to a ticket, in its transaction: fresh clocks, and warnings/breaches announced once. */

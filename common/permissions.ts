@@ -24,6 +24,7 @@ export const PERMISSIONS = [
   "sla.read",
   "sla.manage",
   "view.share",
+  "customfield.manage",
   "calendar.read",
   "calendar.manage",
 ] as const;

@@ -38,6 +38,7 @@ export const TicketUpdateSchema = z.strictObject({
   assigneeId: IdSchema.nullable().optional(),
   categoryId: IdSchema.nullable().optional(),
   problemId: IdSchema.nullable().optional().describe("Link an incident to a problem"),
+  customFields: z.record(z.string().max(60), z.unknown()).optional().describe("Values to set; null removes one"),
   tags: tags.optional(),
   watcherIds: z.array(IdSchema).max(100).optional(),
 });
@@ -126,6 +127,12 @@ export const TicketListQuerySchema = z.strictObject({
   organizationId: IdSchema.optional(),
   categoryId: IdSchema.optional(),
   tag: z.string().max(50).optional(),
+  customField: z
+    .string()
+    .max(300)
+    .regex(/^[a-z][a-z0-9_]{0,39}=.*$/, "key=value")
+    .optional()
+    .describe("key=value; the value is read as JSON when it parses (numbers, true/false), else as text"),
   q: z
     .string()
     .trim()

@@ -261,6 +261,21 @@ export interface SavedViewsTable {
   updated_at: Timestamp;
 }
 
+export interface CustomFieldDefsTable {
+  id: Generated<string>;
+  version: Generated<number>;
+  ticket_type: "incident" | "service_request" | "problem";
+  key: string;
+  label: string;
+  kind: "text" | "number" | "date" | "select" | "multiselect" | "checkbox" | "user";
+  options: Generated<string[]>;
+  required: Generated<boolean>;
+  active: Generated<boolean>;
+  position: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -285,6 +300,7 @@ export interface DB {
   sla_policies: SlaPoliciesTable;
   ticket_sla_clocks: TicketSlaClocksTable;
   saved_views: SavedViewsTable;
+  custom_field_defs: CustomFieldDefsTable;
   calendars: CalendarsTable;
 }
 

@@ -11,7 +11,6 @@ export interface References {
   categoryId?: string | null | undefined;
   watcherIds?: string[] | undefined;
   problemId?: string | null | undefined;
-  customFields?: Record<string, unknown> | undefined;
 }
 
 /** Every id a ticket write refers to must exist and fit; each miss names its field. */
@@ -42,10 +41,6 @@ export async function checkReferences(db: Executor, input: References): Promise<
   if (input.problemId) {
     const p = await repo.findTicket(db, input.problemId);
     if (p?.type !== "problem") errors.push({ field: "body.problemId", message: "must be a problem" });
-  }
-  for (const key of Object.keys(input.customFields ?? {})) {
-    // No custom fields are defined for any ticket type yet: every key is unknown.
-    errors.push({ field: `body.customFields.${key}`, message: "unknown custom field" });
   }
   return errors;
 }

@@ -94,6 +94,18 @@ function listTicketsQuery(db: Executor, f: ListFilter) {
   if (f.organizationId) q = q.where("organization_id", "=", f.organizationId);
   if (f.categoryId) q = q.where("category_id", "=", f.categoryId);
   if (f.tag) q = q.where(sql<SqlBool>`tags @> array[${f.tag}]::text[]`);
+  if (f.customField) {
+    const at = f.customField.indexOf("=");
+    const key = f.customField.slice(0, at);
+    const raw = f.customField.slice(at + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      // plain text
+    }
+    q = q.where(sql<SqlBool>`tickets.custom_fields @> ${JSON.stringify({ [key]: value })}::jsonb`);
+  }
   if (f.createdFrom) q = q.where("created_at", ">=", new Date(f.createdFrom));
   if (f.createdTo) q = q.where("created_at", "<", new Date(f.createdTo));
   if (f.sla) {

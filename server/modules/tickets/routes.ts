@@ -1,5 +1,12 @@
 import { z } from "zod";
 import { IdParamsSchema } from "../../../common/api.ts";
+import {
+  CustomFieldCreateSchema,
+  CustomFieldListQuerySchema,
+  CustomFieldListSchema,
+  CustomFieldSchema,
+  CustomFieldUpdateSchema,
+} from "../../../common/custom-fields.ts";
 import { TicketSlaSchema } from "../../../common/sla-policies.ts";
 import {
   ArticleCreateSchema,
@@ -31,6 +38,7 @@ import { type AnyRoute, defineRoute } from "../../http/route.ts";
 import type { Deps } from "../../platform/deps.ts";
 import { addArticle, listArticles } from "./articles.ts";
 import { bulk } from "./bulk.ts";
+import { createCustomField, listCustomFields, updateCustomField } from "./custom-fields.ts";
 import { addLink, listLinks, mergeTicket, removeLink } from "./links.ts";
 import { createTicket, getTicket, listTickets, updateTicket } from "./service.ts";
 import * as settings from "./settings-service.ts";
@@ -204,6 +212,37 @@ export function ticketRoutes(deps: Deps): AnyRoute[] {
       params: IdParamsSchema,
       response: { status: 204 },
       handler: ({ ctx, params }) => deleteView(deps, ctx, params.id),
+    }),
+    defineRoute({
+      method: "GET",
+      url: "/api/v1/custom-fields",
+      access: "ticket.read",
+      summary: "Custom fields per ticket type",
+      tags: ["tickets"],
+      query: CustomFieldListQuerySchema,
+      response: { status: 200, schema: CustomFieldListSchema },
+      handler: ({ query }) => listCustomFields(deps, query.ticketType),
+    }),
+    defineRoute({
+      method: "POST",
+      url: "/api/v1/custom-fields",
+      access: "customfield.manage",
+      summary: "Define a custom field for a ticket type",
+      tags: ["tickets"],
+      body: CustomFieldCreateSchema,
+      response: { status: 201, schema: CustomFieldSchema },
+      handler: ({ ctx, body }) => createCustomField(deps, ctx, body),
+    }),
+    defineRoute({
+      method: "PATCH",
+      url: "/api/v1/custom-fields/:id",
+      access: "customfield.manage",
+      summary: "Edit a custom field (its key and kind stay)",
+      tags: ["tickets"],
+      params: IdParamsSchema,
+      body: CustomFieldUpdateSchema,
+      response: { status: 200, schema: CustomFieldSchema },
+      handler: ({ ctx, params, body, ifMatch }) => updateCustomField(deps, ctx, params.id, body, ifMatch),
     }),
     defineRoute({
       method: "GET",

@@ -10,6 +10,7 @@ import { sanitizeRichText, textOf } from "../../platform/html.ts";
 import { page } from "../../platform/pagination.ts";
 import { changedOnly, expectedVersion, sameMembers } from "../../platform/versioning.ts";
 import { activeGroupIdsOf, organizationSharesTickets } from "../identity/index.ts";
+import { validateCustomFields } from "./custom-fields.ts";
 import { canCreateType, canReadTicket, canUpdateTicket, type TicketAccess, visibleTickets } from "./policy.ts";
 import { presentTicket } from "./presenters.ts";
 import { checkReferences, organizationOf } from "./references.ts";
@@ -89,6 +90,10 @@ export async function createTicket(deps: Deps, ctx: RequestContext, input: Ticke
     const groupId = input.groupId ?? (await repo.setting<string>(tx, "tickets.defaultGroupId")) ?? null;
     const watcherIds = [...new Set(input.watcherIds ?? [])].sort();
     const errors = await checkReferences(tx, { ...input, requesterId, organizationId, watcherIds });
+    const custom = await validateCustomFields(tx, input.type, input.customFields, null, {
+      enforceRequired: actor.kind === "agent",
+    });
+    errors.push(...custom.errors);
     if (errors.length) throw new Invalid(errors);
     const now = deps.now();
     const workflow = WORKFLOWS[input.type];
@@ -113,7 +118,7 @@ export async function createTicket(deps: Deps, ctx: RequestContext, input: Ticke
         assignee_id: input.assigneeId ?? null,
         problem_id: null,
         merged_into_id: null,
-        custom_fields: JSON.stringify(input.customFields ?? {}),
+        custom_fields: JSON.stringify(custom.values),
         tags: [...new Set(input.tags ?? [])],
         resolution_code: null,
         resolution: null,
@@ -162,6 +167,11 @@ export async function updateTicket(
       throw new Invalid([{ field: "body.problemId", message: "only incidents link to a problem" }]);
     }
     const errors = await checkReferences(tx, input);
+    const custom =
+      input.customFields !== undefined
+        ? await validateCustomFields(tx, row.type, input.customFields, row.custom_fields ?? {})
+        : null;
+    if (custom) errors.push(...custom.errors);
     if (errors.length) throw new Invalid(errors);
     const before = presentTicket(row, watcherIds, access);
     const description = input.description !== undefined ? sanitizeRichText(input.description) : undefined;
@@ -184,13 +194,19 @@ export async function updateTicket(
       category_id: input.categoryId,
       problem_id: input.problemId,
       tags: input.tags ? [...new Set(input.tags)] : undefined,
+      custom_fields: custom ? custom.values : undefined,
     });
     const newWatchers = input.watcherIds ? [...new Set(input.watcherIds)].sort() : watcherIds;
     const watchersChanged = !sameMembers(newWatchers, watcherIds);
     if (Object.keys(set).length === 0 && !watchersChanged) return before;
     const updated = await tx
       .updateTable("tickets")
-      .set({ ...set, version: row.version + 1, updated_at: deps.now() })
+      .set({
+        ...set,
+        custom_fields: set.custom_fields ? JSON.stringify(set.custom_fields) : undefined,
+        version: row.version + 1,
+        updated_at: deps.now(),
+      })
       .where("id", "=", id)
       .returningAll()
       .executeTakeFirstOrThrow();

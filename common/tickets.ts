@@ -240,3 +240,33 @@ export const ViewSchema = z.object({
   abilities: z.object({ delete: z.boolean() }),
 });
 export const ViewListSchema = z.object({ items: z.array(ViewSchema) });
+
+// ---- attachments ----
+export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+export const AttachmentUploadSchema = z.strictObject({
+  filename: z
+    .string()
+    .trim()
+    .min(1)
+    .max(255)
+    .refine((v) => !/[/\\\u0000-\u001f]/.test(v), "no paths or control characters"),
+  contentType: z
+    .string()
+    .max(100)
+    .regex(/^[\w.+-]+\/[\w.+-]+$/, "a media type like image/png")
+    .default("application/octet-stream"),
+  contentBase64: z.base64().describe("The file, base64-encoded; 10 MiB at most once decoded"),
+  internal: z.boolean().default(false).describe("Visible to agents only"),
+});
+export const AttachmentSchema = z.object({
+  id: IdSchema,
+  ticketId: IdSchema,
+  filename: z.string(),
+  contentType: z.string(),
+  size: z.number().int(),
+  sha256: z.string(),
+  internal: z.boolean(),
+  uploadedBy: IdSchema.nullable(),
+  createdAt: TimestampSchema,
+});
+export const AttachmentListSchema = z.object({ items: z.array(AttachmentSchema) });

@@ -137,6 +137,7 @@ function foreignUrls(url: string): string[] {
 /** Bodies the schema alone cannot describe well. Fallback: a sample of the schema, else `{}`. */
 const EXAMPLE_BODIES: Record<string, unknown> = {
   "POST /api/v1/auth/login": { email: "nobody@example.com", password: "not the password" },
+  "POST /api/v1/tickets/:id/attachments": { filename: "probe.txt", contentBase64: "cHJvYmU=" },
 };
 
 function sampleOf(schema: Json): unknown {

@@ -276,6 +276,25 @@ export interface CustomFieldDefsTable {
   updated_at: Timestamp;
 }
 
+export interface AttachmentBlobsTable {
+  sha256: string;
+  size: number;
+  data: Uint8Array;
+  created_at: Timestamp;
+}
+
+export interface AttachmentsTable {
+  id: Generated<string>;
+  ticket_id: string;
+  sha256: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  internal: Generated<boolean>;
+  uploaded_by: string | null;
+  created_at: Timestamp;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -301,6 +320,8 @@ export interface DB {
   ticket_sla_clocks: TicketSlaClocksTable;
   saved_views: SavedViewsTable;
   custom_field_defs: CustomFieldDefsTable;
+  attachment_blobs: AttachmentBlobsTable;
+  attachments: AttachmentsTable;
   calendars: CalendarsTable;
 }
 

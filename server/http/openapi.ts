@@ -36,12 +36,17 @@ export function buildOpenApi(routes: readonly AnyRoute[], info: { version: strin
   for (const route of routes) {
     const path = route.url.replace(/:([A-Za-z_]+)/g, "{$1}");
     const responses: Record<string, unknown> = {
-      [String(route.response.status)]: route.response.schema
+      [String(route.response.status)]: route.response.raw
         ? {
-            description: route.response.description ?? "Success",
-            content: { "application/json": { schema: schemaOf(route.response.schema, "output") } },
+            description: route.response.description ?? "The file",
+            content: { [route.response.raw.contentType]: { schema: { type: "string", format: "binary" } } },
           }
-        : { description: route.response.description ?? "Done, no content" },
+        : route.response.schema
+          ? {
+              description: route.response.description ?? "Success",
+              content: { "application/json": { schema: schemaOf(route.response.schema, "output") } },
+            }
+          : { description: route.response.description ?? "Done, no content" },
       "400": problem("Invalid request: `errors` names each offending field"),
     };
     if (route.access !== "public") {

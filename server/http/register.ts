@@ -33,6 +33,7 @@ export function registerRoutes(app: FastifyInstance, routes: readonly AnyRoute[]
       method: route.method,
       url: route.url,
       config: { access: route.access },
+      ...(route.bodyLimit ? { bodyLimit: route.bodyLimit } : {}),
       handler: async (request, reply) => {
         const auth = await authenticate(request);
         const actor = auth?.actor ?? null;
@@ -97,6 +98,7 @@ export function registerRoutes(app: FastifyInstance, routes: readonly AnyRoute[]
           },
         };
         const result = await route.handler(input);
+        if (route.response.raw) return reply;
         reply.code(route.response.status);
         if (route.response.status === 204 || !route.response.schema) return reply.send();
         const out = route.response.schema.parse(result);

@@ -34,8 +34,13 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown, R = unknown> {
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
-  /** Success status; `schema` strips whatever a response must not carry. 204 has none. */
-  response: { status: number; schema?: z.ZodType<R>; description?: string };
+  /** Largest body accepted, in bytes (default 1 MiB). */
+  bodyLimit?: number;
+  /**
+   * Success status; `schema` strips whatever a response must not carry. 204 has none.
+   * `raw`: the handler sends the reply itself (files); `contentType` documents it.
+   */
+  response: { status: number; schema?: z.ZodType<R>; description?: string; raw?: { contentType: string } };
   handler(input: HandlerInput<P, Q, B>): Promise<R>;
 }
 

@@ -78,7 +78,7 @@ describe("the service desk", () => {
     await withPage("tickets", async ({ page, context, shot }) => {
       await logInAsAdmin(page, "/tickets");
       await visible(page.getByRole("heading", { name: "Tickets", level: 1 }));
-      await visible(page.getByText("Nothing in “All open”."));
+      await visible(page.getByText("Nothing in “My open tickets”."));
 
       // "?" shows the shortcuts, "c" opens the create form.
       await page.keyboard.press("?");
@@ -117,6 +117,7 @@ describe("the service desk", () => {
 
       // Back in the list: "/" searches, j moves to the row, Enter opens it.
       await page.getByRole("link", { name: "Tickets" }).first().click();
+      await page.getByRole("button", { name: /^Unassigned in my groups, \d+ tickets$/ }).click();
       await visible(page.getByRole("row").filter({ hasText: title }));
       await page.keyboard.press("/");
       await page.keyboard.type(number.replace(/-0+/, "-"));
@@ -262,20 +263,22 @@ describe("the service desk", () => {
       "tickets-phone",
       async ({ page, context, shot }) => {
         await logInAsAdmin(page, "/tickets");
-        await choose(page, page, /^Quick views/, "Resolved");
-        await visible(page.getByText("Nothing in “Resolved”."));
+        await choose(page, page, /^View$/, /^SLA breached/);
+        await visible(page.getByText("Nothing in “SLA breached”."));
         await page.getByRole("button", { name: "Filters" }).click();
         await visible(page.getByRole("group", { name: "Filters" }));
         await shot("55-phone-tickets-filters");
         await page.getByRole("button", { name: "Filters" }).click();
-        await choose(page, page, /^Quick views/, "All open");
+        await choose(page, page, /^View$/, /^My open tickets/);
         await page.getByRole("button", { name: "New ticket" }).click();
         const form = page.getByRole("dialog", { name: "New ticket" });
         await form.getByLabel(/^Title/).fill(`Printer jammed ${suffix}`);
         await form.getByRole("button", { name: "Create ticket" }).click();
         await visible(page.getByRole("heading", { name: `Printer jammed ${suffix}`, level: 1 }));
         await shot("56-phone-ticket");
-        await page.goto("/tickets");
+        // Home links to the built-in views by name; they open the saved view with the same filters.
+        await page.goto("/tickets?view=unassigned");
+        await expect.poll(() => page.getByRole("combobox", { name: "View" }).inputValue()).toMatch(/^Unassigned in my/);
         await visible(page.getByRole("row").filter({ hasText: `Printer jammed ${suffix}` }));
         await shot("57-phone-tickets");
 

@@ -12,6 +12,9 @@ import {
   ArticleCreateSchema,
   ArticleListSchema,
   ArticleSchema,
+  AttachmentListSchema,
+  AttachmentSchema,
+  AttachmentUploadSchema,
   BulkResultSchema,
   BulkSchema,
   CategoryCreateSchema,
@@ -37,6 +40,7 @@ import {
 import { type AnyRoute, defineRoute } from "../../http/route.ts";
 import type { Deps } from "../../platform/deps.ts";
 import { addArticle, listArticles } from "./articles.ts";
+import { downloadAttachment, listAttachments, uploadAttachment } from "./attachments.ts";
 import { bulk } from "./bulk.ts";
 import { createCustomField, listCustomFields, updateCustomField } from "./custom-fields.ts";
 import { addLink, listLinks, mergeTicket, removeLink } from "./links.ts";
@@ -183,6 +187,38 @@ export function ticketRoutes(deps: Deps): AnyRoute[] {
       params: IdParamsSchema,
       response: { status: 200, schema: TicketSlaSchema },
       handler: ({ ctx, params }) => ticketSla(deps, ctx, params.id),
+    }),
+    defineRoute({
+      method: "GET",
+      url: "/api/v1/tickets/:id/attachments",
+      access: "ticket.read",
+      summary: "Files attached to the ticket (customers: public ones)",
+      tags: ["tickets"],
+      params: IdParamsSchema,
+      response: { status: 200, schema: AttachmentListSchema },
+      handler: ({ ctx, params }) => listAttachments(deps, ctx, params.id),
+    }),
+    defineRoute({
+      method: "POST",
+      url: "/api/v1/tickets/:id/attachments",
+      access: "ticket.reply",
+      summary: "Attach a file (base64, 10 MiB at most); stored once per content",
+      tags: ["tickets"],
+      params: IdParamsSchema,
+      body: AttachmentUploadSchema,
+      bodyLimit: 15 * 1024 * 1024,
+      response: { status: 201, schema: AttachmentSchema },
+      handler: ({ ctx, params, body }) => uploadAttachment(deps, ctx, params.id, body),
+    }),
+    defineRoute({
+      method: "GET",
+      url: "/api/v1/attachments/:id",
+      access: "ticket.read",
+      summary: "Download a file (always as an attachment)",
+      tags: ["tickets"],
+      params: IdParamsSchema,
+      response: { status: 200, raw: { contentType: "application/octet-stream" } },
+      handler: ({ ctx, params, reply }) => downloadAttachment(deps, ctx, params.id, reply),
     }),
     defineRoute({
       method: "GET",

@@ -25,11 +25,29 @@ const ADMIN_PERMISSIONS: readonly Permission[] = [
   "organization.update",
   "group.create",
   "group.update",
+  "calendar.manage",
+  "sla.manage",
+  "priority.manage",
+  "category.manage",
 ];
 
-/** Whether the Admin area is offered: admins and anyone who may manage users, organizations or groups. */
+/**
+ * Whether the Admin area is offered: admins and anyone who may manage users, organizations, groups or
+ * the service desk's settings (calendars, SLA policies, priority matrix, categories).
+ */
 export function canAdminister(me: Me | null): boolean {
   return !!me && (me.admin || ADMIN_PERMISSIONS.some((p) => me.permissions.includes(p)));
+}
+
+/** The first admin page this user may use. */
+export function firstAdminPage(me: Me | null): string {
+  if (can(me, "user.create") || can(me, "user.update")) return "/admin/users";
+  if (can(me, "organization.create") || can(me, "organization.update")) return "/admin/organizations";
+  if (can(me, "group.create") || can(me, "group.update")) return "/admin/groups";
+  if (can(me, "calendar.manage")) return "/admin/calendars";
+  if (can(me, "sla.manage")) return "/admin/sla-policies";
+  if (can(me, "priority.manage")) return "/admin/priority-matrix";
+  return "/admin/categories";
 }
 
 /** The place a user lands on after signing in, unless they were on their way somewhere. */

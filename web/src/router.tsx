@@ -2,12 +2,17 @@ import type { QueryClient } from "@tanstack/react-query";
 import { createRootRouteWithContext, createRoute, createRouter, Outlet, redirect } from "@tanstack/react-router";
 import { z } from "zod";
 import type { Me } from "../../common/identity.ts";
+import type { Permission } from "../../common/permissions.ts";
 import { meQuery } from "./api/queries.ts";
-import { canAdminister, safeRedirect } from "./auth.tsx";
+import { can, canAdminister, firstAdminPage, safeRedirect } from "./auth.tsx";
 import { AgentShell } from "./layout/agent-shell.tsx";
 import { PortalShell } from "./layout/portal-shell.tsx";
 import { GroupsPage } from "./pages/admin/groups-page.tsx";
 import { OrganizationsPage } from "./pages/admin/organizations-page.tsx";
+import { CalendarsPage } from "./pages/admin/settings/calendars-page.tsx";
+import { CategoriesPage } from "./pages/admin/settings/categories-page.tsx";
+import { PriorityMatrixPage } from "./pages/admin/settings/priority-matrix-page.tsx";
+import { SlaPoliciesPage } from "./pages/admin/settings/sla-policies-page.tsx";
 import { UsersPage } from "./pages/admin/users-page.tsx";
 import { ComingSoonPage } from "./pages/coming-soon-page.tsx";
 import { ErrorPage, NotFoundPage, PendingPage } from "./pages/fallback-pages.tsx";
@@ -106,9 +111,42 @@ const adminRoute = createRoute({
 const adminIndexRoute = createRoute({
   getParentRoute: () => adminRoute,
   path: "/",
-  beforeLoad: () => {
-    throw redirect({ to: "/admin/users" });
+  beforeLoad: async ({ context }) => {
+    const me = await context.queryClient.ensureQueryData(meQuery);
+    throw redirect({ href: firstAdminPage(me) });
   },
+});
+
+/** A service-desk settings page, for those who may change that setting. */
+function settingsGuard(permission: Permission) {
+  return async ({ context }: { context: RouterContext }) => {
+    const me = await context.queryClient.ensureQueryData(meQuery);
+    if (!can(me, permission)) throw redirect({ href: firstAdminPage(me) });
+  };
+}
+const calendarsRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "calendars",
+  beforeLoad: settingsGuard("calendar.manage"),
+  component: CalendarsPage,
+});
+const slaPoliciesRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "sla-policies",
+  beforeLoad: settingsGuard("sla.manage"),
+  component: SlaPoliciesPage,
+});
+const priorityMatrixRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "priority-matrix",
+  beforeLoad: settingsGuard("priority.manage"),
+  component: PriorityMatrixPage,
+});
+const categoriesRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "categories",
+  beforeLoad: settingsGuard("category.manage"),
+  component: CategoriesPage,
 });
 const usersRoute = createRoute({ getParentRoute: () => adminRoute, path: "users", component: UsersPage });
 const organizationsRoute = createRoute({
@@ -147,7 +185,16 @@ const routeTree = rootRoute.addChildren([
     knowledgeRoute,
     reportsRoute,
     tokensRoute,
-    adminRoute.addChildren([adminIndexRoute, usersRoute, organizationsRoute, groupsRoute]),
+    adminRoute.addChildren([
+      adminIndexRoute,
+      usersRoute,
+      organizationsRoute,
+      groupsRoute,
+      calendarsRoute,
+      slaPoliciesRoute,
+      priorityMatrixRoute,
+      categoriesRoute,
+    ]),
   ]),
   portalRoute.addChildren([portalHomeRoute, portalNewRoute, portalRequestRoute]),
 ]);

@@ -3,7 +3,7 @@ import type { TicketListQuery } from "../../../common/tickets.ts";
 import type { TicketType } from "../../../common/workflows.ts";
 import type { Executor } from "../../db/database.ts";
 import type { TicketRow } from "../../db/types.ts";
-import { decodeCursor } from "../../platform/pagination.ts";
+import { decodeCursor, likePattern } from "../../platform/pagination.ts";
 
 /** All SQL on the service-desk tables. */
 
@@ -129,6 +129,8 @@ function listTicketsQuery(db: Executor, f: ListFilter) {
       q = q.where((eb) =>
         eb.or([
           sql<SqlBool>`tickets.search @@ ${query}`,
+          // Parts of words in the title ("prin" finds "Printer"), served by the trigram index.
+          ...(f.q.length >= 3 ? [sql<SqlBool>`tickets.title ilike ${likePattern(f.q)}`] : []),
           eb(
             "tickets.id",
             "in",

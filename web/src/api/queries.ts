@@ -13,6 +13,8 @@ export const keys = {
   tickets: ["tickets"] as const,
   categories: ["categories"] as const,
   priorityMatrix: ["priority-matrix"] as const,
+  calendars: ["calendars"] as const,
+  slaPolicies: ["sla-policies"] as const,
 };
 
 export const meQuery = queryOptions({

@@ -14,8 +14,12 @@ import { request } from "./client.ts";
 
 const id = encodeURIComponent;
 
-/** The work list's query string, as `GET /tickets` takes it (lists are comma-separated). */
+/**
+ * The work list's query string, as `GET /tickets` takes it (lists are comma-separated). Saved views
+ * may name any of the query's filters, so other keys pass through as they are.
+ */
 export interface TicketListParams {
+  [key: string]: string | number | undefined;
   type?: string;
   state?: string;
   stateType?: string;
@@ -27,6 +31,9 @@ export interface TicketListParams {
   categoryId?: string;
   tag?: string;
   q?: string;
+  sla?: string;
+  createdFrom?: string;
+  createdTo?: string;
   sort?: "createdAt" | "-createdAt";
   cursor?: string;
   limit?: number;

@@ -1,21 +1,35 @@
-import { NavLink, Stack } from "@mantine/core";
+import { NavLink, Stack, Text } from "@mantine/core";
 import {
   IconArrowsExchange,
   IconBook2,
   IconBuildingSkyscraper,
+  IconCalendarTime,
+  IconCategory,
   IconChartBar,
+  IconGridDots,
   IconHome,
+  IconHourglass,
   IconSettings,
   IconTicket,
   IconTopologyStar3,
   IconUser,
   IconUsersGroup,
+  type TablerIcon,
 } from "@tabler/icons-react";
 import { Link, useRouterState } from "@tanstack/react-router";
 import { type ReactNode, useEffect, useState } from "react";
+import type { Me } from "../../../common/identity.ts";
 import { can, canAdminister, useMe } from "../auth.tsx";
 
 type To = "/" | "/tickets" | "/cmdb" | "/changes" | "/knowledge" | "/reports";
+type AdminTo =
+  | "/admin/users"
+  | "/admin/organizations"
+  | "/admin/groups"
+  | "/admin/calendars"
+  | "/admin/sla-policies"
+  | "/admin/priority-matrix"
+  | "/admin/categories";
 
 const MAIN: { to: To; label: string; icon: ReactNode }[] = [
   { to: "/", label: "Home", icon: <IconHome size={18} stroke={1.7} aria-hidden /> },
@@ -26,6 +40,47 @@ const MAIN: { to: To; label: string; icon: ReactNode }[] = [
   { to: "/reports", label: "Reports", icon: <IconChartBar size={18} stroke={1.7} aria-hidden /> },
 ];
 
+interface AdminEntry {
+  to: AdminTo;
+  label: string;
+  icon: TablerIcon;
+  shown: (me: Me | null) => boolean;
+}
+
+const PEOPLE: AdminEntry[] = [
+  {
+    to: "/admin/users",
+    label: "Users",
+    icon: IconUser,
+    shown: (me) => can(me, "user.create") || can(me, "user.update"),
+  },
+  {
+    to: "/admin/organizations",
+    label: "Organizations",
+    icon: IconBuildingSkyscraper,
+    shown: (me) => can(me, "organization.create") || can(me, "organization.update"),
+  },
+  {
+    to: "/admin/groups",
+    label: "Groups",
+    icon: IconUsersGroup,
+    shown: (me) => can(me, "group.create") || can(me, "group.update"),
+  },
+];
+
+/** Service desk settings. */
+const SERVICE_DESK: AdminEntry[] = [
+  { to: "/admin/calendars", label: "Calendars", icon: IconCalendarTime, shown: (me) => can(me, "calendar.manage") },
+  { to: "/admin/sla-policies", label: "SLA policies", icon: IconHourglass, shown: (me) => can(me, "sla.manage") },
+  {
+    to: "/admin/priority-matrix",
+    label: "Priority matrix",
+    icon: IconGridDots,
+    shown: (me) => can(me, "priority.manage"),
+  },
+  { to: "/admin/categories", label: "Categories", icon: IconCategory, shown: (me) => can(me, "category.manage") },
+];
+
 function isActive(pathname: string, to: string): boolean {
   return to === "/" ? pathname === "/" : pathname === to || pathname.startsWith(`${to}/`);
 }
@@ -33,15 +88,26 @@ function isActive(pathname: string, to: string): boolean {
 export function AgentNav({ onNavigate }: { onNavigate: () => void }) {
   const me = useMe();
   const pathname = useRouterState({ select: (s) => s.location.pathname });
-  const showUsers = can(me, "user.create") || can(me, "user.update");
-  const showOrgs = can(me, "organization.create") || can(me, "organization.update");
-  const showGroups = can(me, "group.create") || can(me, "group.update");
   const inAdmin = pathname.startsWith("/admin");
   const [adminOpen, setAdminOpen] = useState(inAdmin);
   useEffect(() => {
     if (inAdmin) setAdminOpen(true);
   }, [inAdmin]);
   const linkProps = { onClick: onNavigate, variant: "light" as const };
+  const adminLink = (entry: AdminEntry) => (
+    <NavLink
+      key={entry.to}
+      component={Link}
+      to={entry.to}
+      label={entry.label}
+      leftSection={<entry.icon size={16} stroke={1.7} aria-hidden />}
+      active={isActive(pathname, entry.to)}
+      aria-current={isActive(pathname, entry.to) ? "page" : undefined}
+      {...linkProps}
+    />
+  );
+  const people = PEOPLE.filter((e) => e.shown(me));
+  const desk = SERVICE_DESK.filter((e) => e.shown(me));
   return (
     <Stack gap={2}>
       {MAIN.map((item) => (
@@ -67,36 +133,13 @@ export function AgentNav({ onNavigate }: { onNavigate: () => void }) {
           aria-expanded={adminOpen}
           childrenOffset={28}
         >
-          {showUsers && (
-            <NavLink
-              component={Link}
-              to="/admin/users"
-              label="Users"
-              leftSection={<IconUser size={16} stroke={1.7} aria-hidden />}
-              active={isActive(pathname, "/admin/users")}
-              {...linkProps}
-            />
+          {people.map(adminLink)}
+          {desk.length > 0 && (
+            <Text fz={11} fw={600} c="dimmed" tt="uppercase" px="sm" pt="sm" pb={4}>
+              Service desk
+            </Text>
           )}
-          {showOrgs && (
-            <NavLink
-              component={Link}
-              to="/admin/organizations"
-              label="Organizations"
-              leftSection={<IconBuildingSkyscraper size={16} stroke={1.7} aria-hidden />}
-              active={isActive(pathname, "/admin/organizations")}
-              {...linkProps}
-            />
-          )}
-          {showGroups && (
-            <NavLink
-              component={Link}
-              to="/admin/groups"
-              label="Groups"
-              leftSection={<IconUsersGroup size={16} stroke={1.7} aria-hidden />}
-              active={isActive(pathname, "/admin/groups")}
-              {...linkProps}
-            />
-          )}
+          {desk.map(adminLink)}
         </NavLink>
       )}
     </Stack>

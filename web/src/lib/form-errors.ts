@@ -12,6 +12,8 @@ export interface SaveErrorHandlers {
   fields: readonly string[];
   /** Reload the record after a stale-version 409 so the form shows what someone else saved (updates only). */
   onConflict?: () => void | Promise<void>;
+  /** Keep whole paths ("hours.1.start") for forms that show errors beside rows; otherwise the root field. */
+  paths?: boolean;
 }
 
 /**
@@ -19,7 +21,7 @@ export interface SaveErrorHandlers {
  * and says why; anything else becomes a notification.
  */
 export function handleSaveError(error: unknown, handlers: SaveErrorHandlers): void {
-  const { noun, setFieldErrors, onConflict, fields } = handlers;
+  const { noun, setFieldErrors, onConflict, fields, paths = false } = handlers;
   if (onConflict && isStaleVersion(error)) {
     notifications.show({
       color: "yellow",
@@ -37,7 +39,7 @@ export function handleSaveError(error: unknown, handlers: SaveErrorHandlers): vo
       const other: string[] = [];
       for (const [field, message] of Object.entries(errors)) {
         const root = field.split(".")[0] ?? field;
-        if (fields.includes(root)) shown[root] ??= message;
+        if (fields.includes(root)) shown[paths ? field : root] ??= message;
         else other.push(`${field}: ${message}`);
       }
       setFieldErrors(shown);
@@ -65,4 +67,16 @@ export function validatePassword(password: string, required: boolean): string | 
   if (!password) return required ? "Enter a password" : undefined;
   if (password.length < 12) return "Must be at least 12 characters";
   return undefined;
+}
+
+/** The error for `path` or for anything inside it ("pauseOn.1" also finds "pauseOn.1.state"). */
+export function errorAt(errors: FieldErrors, path: string): string | undefined {
+  if (errors[path]) return errors[path];
+  const key = Object.keys(errors).find((k) => k.startsWith(`${path}.`));
+  return key ? errors[key] : undefined;
+}
+
+/** Errors without `root` and anything inside it: dropped when that field or list changes. */
+export function withoutErrors(errors: FieldErrors, root: string): FieldErrors {
+  return Object.fromEntries(Object.entries(errors).filter(([k]) => k !== root && !k.startsWith(`${root}.`)));
 }

@@ -129,3 +129,52 @@ export function RoleMultiSelect({ value, onChange, error, description }: MultiPr
     />
   );
 }
+
+/** Organizations searched on the server; picked ones keep their names while the search changes. */
+export function OrganizationMultiSelect({
+  value,
+  onChange,
+  error,
+  label = "Organizations",
+  description,
+  disabled,
+}: MultiProps & { label?: string; description?: string; disabled?: boolean }) {
+  const [search, setSearch] = useState("");
+  const [q] = useDebouncedValue(search.trim(), 250);
+  const list = useQuery({
+    queryKey: [...keys.organizations, "options", q],
+    queryFn: () => listOrganizations({ q: q || undefined, active: true, limit: 50 }),
+    placeholderData: keepPreviousData,
+  });
+  const known = new Set((list.data?.items ?? []).map((o) => o.id));
+  const selected = useQueries({
+    queries: value
+      .filter((id) => !known.has(id))
+      .map((id) => ({ queryKey: [...keys.organizations, "detail", id], queryFn: () => getOrganization(id) })),
+  });
+  const data = merge(
+    (list.data?.items ?? []).map((o) => ({ value: o.id, label: o.name })),
+    selected.flatMap((r) => (r.data ? [{ value: r.data.id, label: r.data.name }] : [])),
+    value.map((id) => ({ value: id, label: "Loading…" })),
+  );
+  return (
+    <MultiSelect
+      label={label}
+      description={description}
+      disabled={disabled}
+      placeholder={value.length ? undefined : "Any organization"}
+      searchable
+      clearable
+      hidePickedOptions
+      nothingFoundMessage={list.isFetching ? "Searching…" : "No organization found"}
+      data={data}
+      value={value}
+      onChange={onChange}
+      searchValue={search}
+      onSearchChange={setSearch}
+      filter={serverFiltered}
+      error={error}
+      comboboxProps={{ withinPortal: true }}
+    />
+  );
+}

@@ -2,14 +2,21 @@ import { Badge, Button, Drawer, Group } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
 import type { ReactNode } from "react";
 
-export function FormDrawer(props: { opened: boolean; onClose: () => void; title: string; children: ReactNode }) {
+export function FormDrawer(props: {
+  opened: boolean;
+  onClose: () => void;
+  title: string;
+  children: ReactNode;
+  /** Width on wider screens; phones always get the whole width. */
+  size?: number;
+}) {
   const narrow = useMediaQuery("(max-width: 36em)");
   return (
     <Drawer
       opened={props.opened}
       onClose={props.onClose}
       position="right"
-      size={narrow ? "100%" : 480}
+      size={narrow ? "100%" : (props.size ?? 480)}
       title={props.title}
     >
       {props.children}

@@ -3,12 +3,11 @@ import { IconLock, IconSend } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import type { ArticleCreate, Ticket } from "../../../../common/tickets.ts";
-import { keys } from "../../api/queries.ts";
 import { addArticle } from "../../api/tickets.ts";
 import { type FieldErrors, handleSaveError } from "../../lib/form-errors.ts";
 import { textToHtml } from "../../lib/html.ts";
 import { notifySuccess } from "../../lib/notify.ts";
-import { articlesKey, ticketKey } from "./use-ticket.ts";
+import { refreshAround, ticketKey } from "./use-ticket.ts";
 
 type Kind = "reply" | "note";
 
@@ -33,9 +32,8 @@ export function TicketComposer({ ticket, withTime = true }: { ticket: Ticket; wi
       setText("");
       setMinutes("");
       notifySuccess(kind === "note" ? "Internal note added." : "Reply sent.");
-      await queryClient.invalidateQueries({ queryKey: articlesKey(ticket.id) });
       await queryClient.invalidateQueries({ queryKey: ticketKey(ticket.id) });
-      await queryClient.invalidateQueries({ queryKey: [...keys.tickets, "list"] });
+      await refreshAround(queryClient, ticket.id);
     },
     onError: (error) =>
       handleSaveError(error, {

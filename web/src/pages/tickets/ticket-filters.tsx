@@ -1,24 +1,11 @@
-import { Button, Group, Kbd, MultiSelect, SegmentedControl, Select, Stack, TextInput } from "@mantine/core";
+import { Button, Group, Kbd, MultiSelect, Stack, TextInput } from "@mantine/core";
 import { useDebouncedCallback } from "@mantine/hooks";
 import { IconAdjustmentsHorizontal, IconFilterOff, IconSearch } from "@tabler/icons-react";
 import { type RefObject, useEffect, useState } from "react";
 import { PRIORITY_OPTIONS, STATE_TYPE_OPTIONS, TYPE_OPTIONS } from "./labels.ts";
 import { GroupSelect, UserSelect } from "./ticket-pickers.tsx";
-import {
-  DEFAULT_VIEW,
-  type FilterKey,
-  hasFilters,
-  joinList,
-  splitList,
-  type TicketSearch,
-  VIEWS,
-  type View,
-} from "./ticket-views.ts";
+import { type FilterKey, hasFilters, joinList, splitList, type TicketSearch } from "./ticket-views.ts";
 
-const VIEW_DATA = (Object.entries(VIEWS) as [View, (typeof VIEWS)[View]][]).map(([value, v]) => ({
-  value,
-  label: v.label,
-}));
 const ASSIGNEE_EXTRA = [
   { value: "me", label: "Me" },
   { value: "none", label: "Unassigned" },
@@ -31,7 +18,6 @@ interface TicketFiltersProps {
 }
 
 export function TicketFilters({ search, onChange, searchRef }: TicketFiltersProps) {
-  const view = search.view ?? DEFAULT_VIEW;
   const [text, setText] = useState(search.q ?? "");
   const [filtersOpen, setFiltersOpen] = useState(false);
   const commitText = useDebouncedCallback((q: string) => onChange({ q: q.trim() || undefined }), 300);
@@ -50,22 +36,6 @@ export function TicketFilters({ search, onChange, searchRef }: TicketFiltersProp
 
   return (
     <Stack gap="sm" mb="md">
-      <SegmentedControl
-        aria-label="Quick views"
-        visibleFrom="sm"
-        value={view}
-        onChange={(v) => onChange({ view: v as View })}
-        data={VIEW_DATA}
-        w="fit-content"
-      />
-      <Select
-        aria-label="Quick views"
-        hiddenFrom="sm"
-        value={view}
-        onChange={(v) => onChange({ view: (v as View | null) ?? DEFAULT_VIEW })}
-        data={VIEW_DATA}
-        allowDeselect={false}
-      />
       <Group gap="sm" wrap="nowrap" role="search" aria-label="Search tickets">
         <TextInput
           ref={searchRef}

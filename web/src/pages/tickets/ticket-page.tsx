@@ -21,6 +21,7 @@ import { formatRelative } from "../../lib/format.ts";
 import { errorMessage } from "../../lib/notify.ts";
 import { humanize } from "./labels.ts";
 import { RichText } from "./rich-text.tsx";
+import { SlaChips } from "./sla-chips.tsx";
 import { StateActions } from "./ticket-actions.tsx";
 import { PriorityBadge, StateBadge, TypeBadge } from "./ticket-badges.tsx";
 import { TicketComposer } from "./ticket-composer.tsx";
@@ -125,6 +126,7 @@ function TicketView({ ticket }: { ticket: Ticket }) {
         <Text fz="sm" c="dimmed">
           Opened {formatRelative(ticket.createdAt)} · updated {formatRelative(ticket.updatedAt)}
         </Text>
+        <SlaChips ticketId={ticket.id} />
         <StateActions ticket={ticket} />
       </Stack>
       <Grid gap="lg">

@@ -1,23 +1,28 @@
-import { Button, Container, Group, Kbd } from "@mantine/core";
+import { Box, Button, Container, Flex, Group, Kbd } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { IconPlus } from "@tabler/icons-react";
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { getRouteApi } from "@tanstack/react-router";
-import { useMemo, useRef } from "react";
+import { useMemo, useRef, useState } from "react";
 import type { Ticket } from "../../../../common/tickets.ts";
 import { keys } from "../../api/queries.ts";
 import { listTickets } from "../../api/tickets.ts";
+import type { SavedView } from "../../api/views.ts";
 import { can, useMe } from "../../auth.tsx";
 import { notifySuccess } from "../../lib/notify.ts";
 import { FormDrawer } from "../admin/form-drawer.tsx";
 import { PageHeader } from "../page-header.tsx";
+import { QuickViews } from "./quick-views.tsx";
+import { SavedViewSelect, SavedViewsNav } from "./saved-views.tsx";
 import { ShortcutsButton, ShortcutsHelp } from "./shortcuts-help.tsx";
 import { TicketCreateForm } from "./ticket-create-form.tsx";
 import { TicketFilters } from "./ticket-filters.tsx";
 import { TicketTable } from "./ticket-table.tsx";
-import { DEFAULT_VIEW, hasFilters, listParams, type TicketSearch, VIEWS } from "./ticket-views.ts";
+import { hasFilters, listParams, paramsToFilters, resolveView, type TicketSearch } from "./ticket-views.ts";
 import { useListKeys } from "./use-list-keys.ts";
 import { useGroupNames, useUserNames } from "./use-names.ts";
+import { useSavedViews } from "./use-saved-views.ts";
+import { DeleteViewDialog, SaveViewDialog } from "./view-dialogs.tsx";
 
 const route = getRouteApi("/agent/tickets");
 const PAGE_SIZE = 50;
@@ -28,17 +33,23 @@ export function TicketsPage() {
   const navigate = route.useNavigate();
   const [createOpened, create] = useDisclosure(false);
   const [helpOpened, help] = useDisclosure(false);
+  const [saveOpened, save] = useDisclosure(false);
+  const [deleting, setDeleting] = useState<SavedView | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const tableRef = useRef<HTMLDivElement>(null);
   const canCreate = can(me, "ticket.create");
 
-  const params = useMemo(() => listParams(search), [search]);
+  const saved = useSavedViews();
+  const active = resolveView(search, saved.available ? saved.views : []);
+  const params = useMemo(() => listParams(search, active.base), [search, active.base]);
   const query = useInfiniteQuery({
     queryKey: [...keys.tickets, "list", params],
     queryFn: ({ pageParam }) => listTickets({ ...params, cursor: pageParam, limit: PAGE_SIZE }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     placeholderData: keepPreviousData,
+    // Which view applies is known once the saved views have answered (or turned out to be missing).
+    enabled: saved.settled,
   });
   const items = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);
   const groupNames = useGroupNames();
@@ -46,9 +57,11 @@ export function TicketsPage() {
 
   const update = (patch: Partial<TicketSearch>) =>
     void navigate({ search: (prev) => ({ ...prev, ...patch }), replace: true });
+  // A view brings its own filters: what refined the previous one is dropped.
+  const selectView = (view: SavedView) => void navigate({ search: { viewId: view.id }, replace: true });
 
   useListKeys(tableRef, {
-    enabled: !createOpened && !helpOpened,
+    enabled: !createOpened && !helpOpened && !saveOpened && !deleting,
     onSearch: () => searchRef.current?.focus(),
     onCreate: canCreate ? create.open : undefined,
     onHelp: help.open,
@@ -60,12 +73,18 @@ export function TicketsPage() {
     void navigate({ to: "/tickets/$id", params: { id: ticket.id } });
   };
 
-  const view = VIEWS[search.view ?? DEFAULT_VIEW];
   const emptyText = search.q
     ? `No ticket matches “${search.q}”.`
     : hasFilters(search)
       ? "No ticket matches these filters."
-      : `Nothing in “${view.label}”.`;
+      : `Nothing in “${active.label}”.`;
+  const viewProps = {
+    views: saved.views,
+    activeId: active.kind === "saved" ? active.id : null,
+    onSelect: selectView,
+    onSave: save.open,
+    onDelete: setDeleting,
+  };
 
   return (
     <Container size="xl" px={0}>
@@ -91,23 +110,55 @@ export function TicketsPage() {
           </Group>
         }
       />
-      <TicketFilters search={search} onChange={update} searchRef={searchRef} />
-      <div ref={tableRef}>
-        <TicketTable
-          tickets={items}
-          groupNames={groupNames}
-          userNames={userNames}
-          isLoading={query.isLoading}
-          emptyText={emptyText}
-          hasMore={query.hasNextPage}
-          isLoadingMore={query.isFetchingNextPage}
-          onLoadMore={() => void query.fetchNextPage()}
-        />
-      </div>
+      <Flex gap="lg" align="flex-start">
+        {saved.available && (
+          <Box visibleFrom="md" w={230} style={{ flexShrink: 0, position: "sticky", top: 76 }}>
+            <SavedViewsNav {...viewProps} />
+          </Box>
+        )}
+        <Box flex="1 1 0" miw={0}>
+          {saved.available ? (
+            <Box hiddenFrom="md">
+              <SavedViewSelect {...viewProps} />
+            </Box>
+          ) : (
+            <QuickViews search={search} onChange={update} />
+          )}
+          <TicketFilters search={search} onChange={update} searchRef={searchRef} />
+          <div ref={tableRef}>
+            <TicketTable
+              tickets={items}
+              groupNames={groupNames}
+              userNames={userNames}
+              isLoading={query.isLoading || !saved.settled}
+              emptyText={emptyText}
+              hasMore={query.hasNextPage}
+              isLoadingMore={query.isFetchingNextPage}
+              onLoadMore={() => void query.fetchNextPage()}
+            />
+          </div>
+        </Box>
+      </Flex>
       <FormDrawer opened={createOpened} onClose={create.close} title="New ticket">
         <TicketCreateForm onCreated={onCreated} onCancel={create.close} />
       </FormDrawer>
       <ShortcutsHelp opened={helpOpened} onClose={help.close} />
+      {!saved.missing && (
+        <SaveViewDialog
+          opened={saveOpened}
+          onClose={save.close}
+          filters={paramsToFilters(params)}
+          canShare={!!me?.admin}
+          onSaved={selectView}
+        />
+      )}
+      <DeleteViewDialog
+        view={deleting}
+        onClose={() => setDeleting(null)}
+        onDeleted={(id) => {
+          if (active.kind === "saved" && active.id === id) void navigate({ search: {}, replace: true });
+        }}
+      />
     </Container>
   );
 }

@@ -125,12 +125,13 @@ function listTicketsQuery(db: Executor, f: ListFilter) {
         .where("type", "=", PREFIX_TYPE[number[1].toUpperCase()] as TicketType)
         .where("number", "=", Number(number[2]));
     } else {
-      const query = sql`websearch_to_tsquery('simple', ${f.q})`;
+      const text = f.q;
+      const query = sql`websearch_to_tsquery('simple', ${text})`;
       q = q.where((eb) =>
         eb.or([
           sql<SqlBool>`tickets.search @@ ${query}`,
           // Parts of words in the title ("prin" finds "Printer"), served by the trigram index.
-          ...(f.q.length >= 3 ? [sql<SqlBool>`tickets.title ilike ${likePattern(f.q)}`] : []),
+          ...(text.length >= 3 ? [sql<SqlBool>`tickets.title ilike ${likePattern(text)}`] : []),
           eb(
             "tickets.id",
             "in",

@@ -204,8 +204,56 @@ describe("service desk settings and SLA chips", () => {
         await chip(page, /^Resolution SLA: paused/).click();
         await visible(page.getByRole("dialog", { name: "Why is it due then?" }));
         await shot("7a-phone-sla-explanation");
+        await page.goto("/admin/priority-matrix");
+        await visible(page.getByRole("combobox", { name: "Priority for impact High, urgency High" }));
+        await shot("7d-phone-priority-matrix");
+        await page.goto("/admin/sla-policies");
+        await page.getByRole("button", { name: `Incidents ${suffix}` }).click();
+        await visible(page.getByRole("dialog", { name: "Edit SLA policy" }).getByTestId("pause-row"));
+        await shot("7e-phone-sla-policy");
       },
       { width: 390, height: 844 },
     );
+  });
+
+  it("colours the chips: green met, amber past the warning, red breached", async () => {
+    await withPage("sla-chip-colours", async ({ page, shot }) => {
+      const at = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
+      const clock = (target: string, status: string, warned: boolean, dueIn: number) => ({
+        target,
+        status,
+        targetMinutes: 240,
+        dueAt: at(dueIn),
+        warningAt: at(dueIn - 48),
+        elapsedMinutes: 200,
+        remainingMinutes: Math.max(0, dueIn),
+        warned,
+        events: [{ at: at(-200), kind: "start", detail: "ticket created" }],
+      });
+      await page.route("**/api/v1/tickets/*/sla", (route) =>
+        route.fulfill({
+          status: 200,
+          contentType: "application/json",
+          body: JSON.stringify({
+            policyId: "00000000-0000-4000-8000-000000000001",
+            policyName: "Gold",
+            clocks: [
+              clock("first_response", "met", false, 30),
+              clock("resolution", "running", true, 40),
+              clock("next_response", "breached", true, -35),
+            ],
+          }),
+        }),
+      );
+      await logInAsAdmin(page, ticketPath);
+      await visible(chip(page, /^First response SLA: met\. Why\?$/));
+      const amber = chip(page, /^Resolution SLA: at risk, due in (39|40) min/);
+      await visible(amber);
+      expect(await amber.getAttribute("data-warned")).toBe("true");
+      const red = chip(page, /^Next response SLA: breached, breached 35 min ago/);
+      await visible(red);
+      expect(await red.textContent()).toBe("Next response · breached 35 min ago");
+      await shot("7b-sla-chip-colours");
+    });
   });
 });

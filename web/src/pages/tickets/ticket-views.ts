@@ -38,7 +38,11 @@ const MULTI = new Set(["type", "state", "stateType", "priority"]);
 export function filtersToParams(filters: SavedView["filters"]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(filters)) {
-    const text = Array.isArray(value) ? value.join(",") : String(value);
+    const text = Array.isArray(value)
+      ? value.map(String).join(",")
+      : typeof value === "object"
+        ? ""
+        : String(value ?? "");
     if (text) out[key] = text;
   }
   return out;

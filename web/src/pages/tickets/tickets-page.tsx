@@ -1,4 +1,4 @@
-import { Box, Button, Container, Flex, Group, Kbd } from "@mantine/core";
+import { Box, Button, Container, Group, Kbd } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { IconPlus } from "@tabler/icons-react";
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
@@ -13,7 +13,7 @@ import { notifySuccess } from "../../lib/notify.ts";
 import { FormDrawer } from "../admin/form-drawer.tsx";
 import { PageHeader } from "../page-header.tsx";
 import { QuickViews } from "./quick-views.tsx";
-import { SavedViewSelect, SavedViewsNav } from "./saved-views.tsx";
+import { SavedViewSelect, SavedViewsBar } from "./saved-views.tsx";
 import { ShortcutsButton, ShortcutsHelp } from "./shortcuts-help.tsx";
 import { TicketCreateForm } from "./ticket-create-form.tsx";
 import { TicketFilters } from "./ticket-filters.tsx";
@@ -110,35 +110,31 @@ export function TicketsPage() {
           </Group>
         }
       />
-      <Flex gap="lg" align="flex-start">
-        {saved.available && (
-          <Box visibleFrom="md" w={230} style={{ flexShrink: 0, position: "sticky", top: 76 }}>
-            <SavedViewsNav {...viewProps} />
+      {saved.available ? (
+        <>
+          <Box visibleFrom="sm">
+            <SavedViewsBar {...viewProps} />
           </Box>
-        )}
-        <Box flex="1 1 0" miw={0}>
-          {saved.available ? (
-            <Box hiddenFrom="md">
-              <SavedViewSelect {...viewProps} />
-            </Box>
-          ) : (
-            <QuickViews search={search} onChange={update} />
-          )}
-          <TicketFilters search={search} onChange={update} searchRef={searchRef} />
-          <div ref={tableRef}>
-            <TicketTable
-              tickets={items}
-              groupNames={groupNames}
-              userNames={userNames}
-              isLoading={query.isLoading || !saved.settled}
-              emptyText={emptyText}
-              hasMore={query.hasNextPage}
-              isLoadingMore={query.isFetchingNextPage}
-              onLoadMore={() => void query.fetchNextPage()}
-            />
-          </div>
-        </Box>
-      </Flex>
+          <Box hiddenFrom="sm">
+            <SavedViewSelect {...viewProps} />
+          </Box>
+        </>
+      ) : (
+        <QuickViews search={search} onChange={update} />
+      )}
+      <TicketFilters search={search} onChange={update} searchRef={searchRef} />
+      <div ref={tableRef}>
+        <TicketTable
+          tickets={items}
+          groupNames={groupNames}
+          userNames={userNames}
+          isLoading={query.isLoading || !saved.settled}
+          emptyText={emptyText}
+          hasMore={query.hasNextPage}
+          isLoadingMore={query.isFetchingNextPage}
+          onLoadMore={() => void query.fetchNextPage()}
+        />
+      </div>
       <FormDrawer opened={createOpened} onClose={create.close} title="New ticket">
         <TicketCreateForm onCreated={onCreated} onCancel={create.close} />
       </FormDrawer>

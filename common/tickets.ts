@@ -249,7 +249,10 @@ export const AttachmentUploadSchema = z.strictObject({
     .trim()
     .min(1)
     .max(255)
-    .refine((v) => !/[/\\\u0000-\u001f]/.test(v), "no paths or control characters"),
+    .refine(
+      (v) => ![...v].some((c) => c === "/" || c === "\\" || c.charCodeAt(0) < 32),
+      "no paths or control characters",
+    ),
   contentType: z
     .string()
     .max(100)

@@ -59,3 +59,30 @@ export function changesOf(event: Record<string, unknown> | null): Record<string,
     ),
   );
 }
+
+const TARGET_LABEL: Record<string, string> = {
+  first_response: "first-response",
+  resolution: "resolution",
+  next_response: "next-response",
+};
+
+/**
+ * Entries that are not field changes: an SLA clock that reached its warning or
+ * breached, or another ticket merged into this one. Null for ordinary changes.
+ */
+export function specialSentence(event: Record<string, unknown> | null): string | null {
+  const sla = event?.sla;
+  if (sla && typeof sla === "object") {
+    const [target, kind] = Object.entries(sla as Record<string, unknown>)[0] ?? [];
+    const label = TARGET_LABEL[target ?? ""] ?? "SLA";
+    return kind === "breached"
+      ? `The ${label} target was breached`
+      : `The ${label} target reached its warning threshold`;
+  }
+  const merged = event?.merged as { number?: unknown; articles?: unknown } | undefined;
+  if (merged && typeof merged === "object") {
+    const n = typeof merged.articles === "number" ? merged.articles : 0;
+    return `${String(merged.number ?? "A ticket")} was merged into this ticket (${n} ${n === 1 ? "entry" : "entries"} moved)`;
+  }
+  return null;
+}

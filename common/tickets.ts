@@ -178,6 +178,12 @@ export const CategoryCreateSchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
   parentId: IdSchema.nullable().optional(),
 });
+export const CategoryUpdateSchema = z.strictObject({
+  version: VersionSchema.optional(),
+  name: z.string().trim().min(1).max(200).optional(),
+  parentId: IdSchema.nullable().optional(),
+  active: z.boolean().optional(),
+});
 export const CategorySchema = z.object({
   id: IdSchema,
   version: z.number().int(),

@@ -20,6 +20,7 @@ import {
   CategoryCreateSchema,
   CategoryListSchema,
   CategorySchema,
+  CategoryUpdateSchema,
   LinkCreateSchema,
   LinkDeleteQuerySchema,
   LinkListSchema,
@@ -319,6 +320,17 @@ export function ticketRoutes(deps: Deps): AnyRoute[] {
       body: CategoryCreateSchema,
       response: { status: 201, schema: CategorySchema },
       handler: ({ ctx, body }) => settings.createCategory(deps, ctx, body),
+    }),
+    defineRoute({
+      method: "PATCH",
+      url: "/api/v1/categories/:id",
+      access: "category.manage",
+      summary: "Rename, move or deactivate a category",
+      tags: ["tickets"],
+      params: IdParamsSchema,
+      body: CategoryUpdateSchema,
+      response: { status: 200, schema: CategorySchema },
+      handler: ({ ctx, params, body, ifMatch }) => settings.updateCategory(deps, ctx, params.id, body, ifMatch),
     }),
   ];
 }

@@ -1,10 +1,15 @@
 import type { z } from "zod";
-import type { CategoryCreateSchema, PriorityMatrixUpdateSchema } from "../../../common/tickets.ts";
+import type {
+  CategoryCreateSchema,
+  CategoryUpdateSchema,
+  PriorityMatrixUpdateSchema,
+} from "../../../common/tickets.ts";
 import { inTransaction } from "../../db/database.ts";
 import type { RequestContext } from "../../platform/context.ts";
 import type { Deps } from "../../platform/deps.ts";
-import { Conflict, Invalid } from "../../platform/errors.ts";
+import { Conflict, Invalid, NotFound, StaleVersion } from "../../platform/errors.ts";
 import { recordChange } from "../../platform/events.ts";
+import { changedOnly, expectedVersion } from "../../platform/versioning.ts";
 import * as repo from "./repository.ts";
 
 export async function getPriorityMatrix(deps: Deps) {
@@ -76,5 +81,59 @@ export async function createCategory(deps: Deps, ctx: RequestContext, input: z.i
       after: category,
     });
     return category;
+  });
+}
+
+/** Renames, moves (never under itself or its descendants) or deactivates a category. */
+export async function updateCategory(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+  input: z.infer<typeof CategoryUpdateSchema>,
+  ifMatch?: number,
+) {
+  const expected = expectedVersion(input.version, ifMatch);
+  return inTransaction(deps.db, async (tx) => {
+    const row = await tx.selectFrom("categories").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
+    if (!row) throw new NotFound("Category");
+    if (row.version !== expected) throw new StaleVersion("Category", row.version);
+    if (input.parentId) {
+      if (!(await repo.findCategory(tx, input.parentId)))
+        throw new Invalid([{ field: "body.parentId", message: "no such category" }]);
+      // Walk up from the new parent: meeting this category would make a cycle.
+      let cursor: string | null = input.parentId;
+      for (let depth = 0; cursor && depth < 100; depth++) {
+        if (cursor === id)
+          throw new Invalid([{ field: "body.parentId", message: "a category cannot move under itself" }]);
+        cursor = (await repo.findCategory(tx, cursor))?.parent_id ?? null;
+      }
+    }
+    const parentId = input.parentId === undefined ? row.parent_id : input.parentId;
+    const name = input.name ?? row.name;
+    if (input.name !== undefined || input.parentId !== undefined) {
+      const clash = await tx
+        .selectFrom("categories")
+        .select("id")
+        .where("id", "!=", id)
+        .where((eb) => (parentId ? eb("parent_id", "=", parentId) : eb("parent_id", "is", null)))
+        .where((eb) => eb(eb.fn("lower", ["name"]), "=", name.toLowerCase()))
+        .executeTakeFirst();
+      if (clash)
+        throw new Conflict("A category with this name exists here", [
+          { field: "body.name", message: "already in use" },
+        ]);
+    }
+    const before = presentCategory(row);
+    const set = changedOnly(row, { name: input.name, parent_id: input.parentId, active: input.active });
+    if (Object.keys(set).length === 0) return before;
+    const updated = await tx
+      .updateTable("categories")
+      .set({ ...set, version: row.version + 1, updated_at: deps.now() })
+      .where("id", "=", id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const after = presentCategory(updated);
+    await recordChange(tx, ctx, { entityType: "category", entityId: id, action: "updated", before, after });
+    return after;
   });
 }

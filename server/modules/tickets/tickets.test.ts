@@ -307,3 +307,26 @@ describe("auto-close", () => {
     expect(audit[0]).toMatchObject({ source: "automation", changes: { state: ["resolved", "closed"] } });
   });
 });
+
+describe("categories", () => {
+  it("form a tree that can be renamed and moved but never under itself", async () => {
+    const fresh = await adminClient(t);
+    const hw = (await fresh.post("/api/v1/categories", { name: unique("Hardware") })).json();
+    const printers = (await fresh.post("/api/v1/categories", { name: "Printers", parentId: hw.id })).json();
+    expect(printers.parentId).toBe(hw.id);
+    const loop = await fresh.patch(`/api/v1/categories/${hw.id}`, { version: hw.version, parentId: printers.id });
+    expect(loop.statusCode).toBe(422);
+    expect(loop.json().errors[0].field).toBe("body.parentId");
+    const renamed = await fresh.patch(`/api/v1/categories/${printers.id}`, {
+      version: printers.version,
+      name: "Printers & scanners",
+      parentId: null,
+    });
+    expect(renamed.json()).toMatchObject({ name: "Printers & scanners", parentId: null, version: 2 });
+    const stale = await fresh.patch(`/api/v1/categories/${printers.id}`, { version: 1, active: false });
+    expect(stale.statusCode).toBe(409);
+    const plain = await userClient(fresh, t, { kind: "agent" }); // the clock moved past older sessions
+    const denied = await plain.patch(`/api/v1/categories/${printers.id}`, { version: 2, active: false });
+    expect(denied.statusCode).toBe(403);
+  });
+});

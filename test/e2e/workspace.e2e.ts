@@ -1,6 +1,15 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hidden, launchBrowser, logIn, logOut, type OpenedPage, openPage, visible } from "./support/browser.ts";
+import {
+  hidden,
+  launchBrowser,
+  logIn,
+  logInAt,
+  logOut,
+  type OpenedPage,
+  runInPage,
+  visible,
+} from "./support/browser.ts";
 import { type StewardServer, startServer } from "./support/server.ts";
 
 let server: StewardServer;
@@ -16,31 +25,10 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** Runs a test body in a fresh page; a failure leaves a screenshot; CSP violations and page errors fail it. */
-async function withPage(
-  name: string,
-  body: (p: OpenedPage) => Promise<void>,
-  viewport?: { width: number; height: number },
-) {
-  const opened = await openPage(browser, server.url, viewport);
-  try {
-    await body(opened);
-    expect(opened.cspViolations).toEqual([]);
-    expect(opened.pageErrors).toEqual([]);
-  } catch (error) {
-    await opened.shot(`failed-${name}`).catch(() => {});
-    throw error;
-  } finally {
-    await opened.context.close();
-  }
-}
+const withPage = (name: string, body: (p: OpenedPage) => Promise<void>, viewport?: { width: number; height: number }) =>
+  runInPage(browser, server.url, name, body, viewport);
 
-async function logInAsAdmin(page: Page, path = "/") {
-  await page.goto(path);
-  await page.waitForURL((url) => url.pathname === "/login");
-  await logIn(page, server.adminEmail, server.adminPassword);
-  await page.waitForURL((url) => url.pathname === path);
-}
+const logInAsAdmin = (page: Page, path = "/") => logInAt(page, path, server.adminEmail, server.adminPassword);
 
 async function openAdmin(page: Page, section: "Users" | "Organizations" | "Groups") {
   const nav = page.getByRole("navigation", { name: "Main navigation" });

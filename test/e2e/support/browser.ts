@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
+import { expect } from "vitest";
 import { repoRoot } from "./server.ts";
 
 export const screenshotDir = path.join(repoRoot, "test-results/screenshots");
@@ -80,4 +81,33 @@ export async function logOut(page: Page): Promise<void> {
   await page.getByRole("button", { name: /^Account menu/ }).click();
   await page.getByRole("menuitem", { name: "Log out" }).click();
   await page.waitForURL((url) => url.pathname === "/login");
+}
+
+/** Runs a test body in a fresh page; a failure leaves a screenshot; CSP violations and page errors fail it. */
+export async function runInPage(
+  browser: Browser,
+  baseURL: string,
+  name: string,
+  body: (p: OpenedPage) => Promise<void>,
+  viewport?: { width: number; height: number },
+): Promise<void> {
+  const opened = await openPage(browser, baseURL, viewport);
+  try {
+    await body(opened);
+    expect(opened.cspViolations).toEqual([]);
+    expect(opened.pageErrors).toEqual([]);
+  } catch (error) {
+    await opened.shot(`failed-${name}`).catch(() => {});
+    throw error;
+  } finally {
+    await opened.context.close();
+  }
+}
+
+/** Opens `path`, signs in on the login page it redirects to, and waits to be back on `path`. */
+export async function logInAt(page: Page, path: string, email: string, password: string): Promise<void> {
+  await page.goto(path);
+  await page.waitForURL((url) => url.pathname === "/login");
+  await logIn(page, email, password);
+  await page.waitForURL((url) => url.pathname === new URL(path, "http://x").pathname);
 }

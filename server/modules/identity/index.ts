@@ -4,9 +4,7 @@ import type { Deps } from "../../platform/deps.ts";
 import { authenticate, SESSION_COOKIE } from "./auth-service.ts";
 import { deleteExpiredSessions, pruneLoginFailures } from "./repository.ts";
 
-export { CSRF_COOKIE, permissionsFor, SESSION_COOKIE } from "./auth-service.ts";
 export { createAdmin, ensureFirstAdmin } from "./bootstrap.ts";
-export { canReadOrganization, canReadUser, visibleOrganizations, visibleUsers } from "./policy.ts";
 export {
   activeGroupIdsOf,
   groupSummary,

@@ -1,15 +1,8 @@
 /** SLA: business calendars, policies and clocks. The only import surface. */
 
 // ---- business calendars: the pure engine, and the stored calendars ----
-export {
-  type BusinessCalendar,
-  compileCalendar,
-  HORIZON_YEARS,
-  InvalidCalendarError,
-  NoWorkingTimeError,
-} from "./calendar.ts";
+export { type BusinessCalendar, compileCalendar } from "./calendar.ts";
 export { calendarRoutes } from "./calendar-routes.ts";
-export { businessCalendar } from "./calendar-service.ts";
 
 // ---- SLA policies and clocks ----
 export {

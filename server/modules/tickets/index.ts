@@ -1,6 +1,6 @@
 /** Service desk: incidents, service requests and problems. The only import surface. */
 
-export { autoClose, autoCloseTask } from "./auto-close.ts";
-export { escalateDue, escalationPoller } from "./escalations.ts";
+export { autoCloseTask } from "./auto-close.ts";
+export { escalationPoller } from "./escalations.ts";
 export { ticketRoutes } from "./routes.ts";
 export { slaRecomputeConsumer } from "./sla-consumer.ts";

@@ -6,7 +6,7 @@ import type { TicketRow } from "../../db/types.ts";
 import { appendAudit } from "../../platform/audit.ts";
 import type { RequestContext } from "../../platform/context.ts";
 import type { Deps } from "../../platform/deps.ts";
-import { Conflict, Forbidden, Invalid } from "../../platform/errors.ts";
+import { Conflict, Forbidden, Invalid, NotFound } from "../../platform/errors.ts";
 import { recordChange, recordEvent } from "../../platform/events.ts";
 import { canReadTicket, canUpdateTicket, type TicketAccess } from "./policy.ts";
 import { presentTicket } from "./presenters.ts";
@@ -26,17 +26,23 @@ function stored(id: string, targetId: string, kind: LinkKind) {
   return { source_id: a, target_id: b, kind: "related" as const };
 }
 
+/** The other ticket of a link or merge, when the caller may see it; otherwise a field error (never a hint it exists). */
+async function targetTicket(tx: Executor, access: TicketAccess, id: string, lock = false): Promise<TicketRow> {
+  try {
+    return (await readableTicket(tx, access, id, lock)).row;
+  } catch (error) {
+    if (error instanceof NotFound) throw new Invalid([{ field: "body.targetId", message: "no such ticket" }]);
+    throw error;
+  }
+}
+
 export async function addLink(deps: Deps, ctx: RequestContext, id: string, input: z.infer<typeof LinkCreateSchema>) {
   if (id === input.targetId) throw new Invalid([{ field: "body.targetId", message: "a ticket cannot link to itself" }]);
   return inTransaction(deps.db, async (tx) => {
     const access = await loadAccess(tx, ctx.actor);
     const { row } = await readableTicket(tx, access, id, true);
     if (!canUpdateTicket(access, row)) throw new Forbidden("You may not link this ticket");
-    const target = await repo.findTicket(tx, input.targetId);
-    const targetWatchers = target ? ((await repo.watchersOf(tx, [target.id])).get(target.id) ?? []) : [];
-    if (!target || !canReadTicket(access, target, targetWatchers)) {
-      throw new Invalid([{ field: "body.targetId", message: "no such ticket" }]);
-    }
+    await targetTicket(tx, access, input.targetId);
     const link = stored(id, input.targetId, input.kind);
     if (link.kind === "parent") {
       // No cycles: the future child must not already be an ancestor of the future parent.
@@ -143,11 +149,7 @@ export async function mergeTicket(deps: Deps, ctx: RequestContext, id: string, t
     const access = await loadAccess(tx, ctx.actor);
     const { row, watcherIds } = await readableTicket(tx, access, id, true);
     if (!canUpdateTicket(access, row)) throw new Forbidden("This ticket cannot be merged by you (or any more)");
-    const target = await repo.findTicket(tx, targetId, true);
-    const targetWatchers = target ? ((await repo.watchersOf(tx, [targetId])).get(targetId) ?? []) : [];
-    if (!target || !canReadTicket(access, target, targetWatchers)) {
-      throw new Invalid([{ field: "body.targetId", message: "no such ticket" }]);
-    }
+    const target = await targetTicket(tx, access, targetId, true);
     if (!canUpdateTicket(access, target)) {
       throw new Invalid([{ field: "body.targetId", message: "the target is closed or merged itself" }]);
     }
@@ -188,7 +190,7 @@ export async function mergeTicket(deps: Deps, ctx: RequestContext, id: string, t
       at: now,
     });
     await afterTicketChange(tx, ctx, merged, now);
-    await afterTicketChange(tx, ctx, target as TicketRow, now);
+    await afterTicketChange(tx, ctx, target, now);
     return presentTicket(merged, watcherIds, access);
   });
 }

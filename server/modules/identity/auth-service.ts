@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { Login, Me, Token, TokenCreate } from "../../../common/identity.ts";
 import { CUSTOMER_PERMISSIONS, PERMISSIONS, type Permission } from "../../../common/permissions.ts";
 import { inTransaction } from "../../db/database.ts";
@@ -125,7 +126,8 @@ export interface Resolved {
   csrfToken: string | null;
 }
 
-const TOKEN_PATTERN = /^stw_[A-Za-z0-9_-]{8}_[A-Za-z0-9_-]{20,}$/;
+/** `stw_<8 hex prefix>_<64 hex secret>`: no part contains the separator, so a token splits one way only. */
+const TOKEN_PATTERN = /^stw_[0-9a-f]{8}_[0-9a-f]{64}$/;
 
 /** Resolves the caller from a bearer token or a session cookie. A bad token is a 401, never anonymous. */
 export async function authenticate(
@@ -220,8 +222,8 @@ export async function createToken(
   if (beyond.length) errors.push({ field: "body.scopes", message: `you do not hold: ${beyond.join(", ")}` });
   if (errors.length) throw new Invalid(errors);
 
-  const prefix = randomToken(6).slice(0, 8);
-  const token = `stw_${prefix}_${randomToken(32)}`;
+  const prefix = randomBytes(4).toString("hex");
+  const token = `stw_${prefix}_${randomBytes(32).toString("hex")}`;
   const row = await inTransaction(deps.db, async (tx) => {
     const created = await repo.insertToken(tx, {
       userId: ctx.actor.id,

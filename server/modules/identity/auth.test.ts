@@ -199,7 +199,7 @@ describe("API tokens", () => {
     const res = await admin.post("/api/v1/me/tokens", { name: "CI" });
     expect(res.statusCode).toBe(201);
     const created = res.json();
-    expect(created.token).toMatch(/^stw_[A-Za-z0-9_-]{8}_[A-Za-z0-9_-]{20,}$/);
+    expect(created.token).toMatch(/^stw_[0-9a-f]{8}_[0-9a-f]{64}$/);
     expect(created.token.startsWith(`stw_${created.prefix}_`)).toBe(true);
 
     const list = await admin.get("/api/v1/me/tokens");

@@ -127,6 +127,13 @@ const ClockSchema = z.object({
 export const TicketSlaSchema = z.object({
   policyId: IdSchema.nullable(),
   policyName: z.string().nullable(),
+  calendar: z
+    .object({
+      id: IdSchema,
+      timezone: z.string().describe("IANA time zone the working hours are counted in"),
+      always: z.boolean().describe("24×7: every minute counts"),
+    })
+    .nullable(),
   clocks: z.array(ClockSchema),
 });
 export type TicketSla = z.infer<typeof TicketSlaSchema>;

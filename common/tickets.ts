@@ -115,6 +115,23 @@ const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
     .transform((v) => v.split(",").filter(Boolean))
     .pipe(z.array(item).min(1).max(20));
 
+export const TICKET_SORTS = [
+  "createdAt",
+  "-createdAt",
+  "updatedAt",
+  "-updatedAt",
+  "priority",
+  "-priority",
+  "slaDue",
+  "-slaDue",
+] as const;
+export const TicketSortSchema = z
+  .enum(TICKET_SORTS)
+  .describe(
+    "A leading '-' reverses. priority: most urgent first, then oldest; slaDue: soonest SLA due first (breached first), tickets without a counting clock last",
+  );
+export type TicketSort = z.infer<typeof TicketSortSchema>;
+
 export const TicketListQuerySchema = z.strictObject({
   ...ListQueryBase,
   type: csv(TicketTypeSchema).optional(),
@@ -146,7 +163,7 @@ export const TicketListQuerySchema = z.strictObject({
     .enum(["running", "at_risk", "breached"])
     .optional()
     .describe("running: a clock runs; at_risk: a running clock passed its warning; breached: a clock is breached"),
-  sort: z.enum(["createdAt", "-createdAt"]).default("-createdAt"),
+  sort: TicketSortSchema.default("-createdAt"),
 });
 export type TicketListQuery = z.infer<typeof TicketListQuerySchema>;
 
@@ -165,9 +182,11 @@ export type Article = z.infer<typeof ArticleSchema>;
 export const ArticleListSchema = z.object({ items: z.array(ArticleSchema) });
 
 export const PriorityMatrixSchema = z.object({
+  version: z.number().int(),
   cells: z.array(z.object({ impact: z.number().int(), urgency: z.number().int(), priority: PrioritySchema })),
 });
 export const PriorityMatrixUpdateSchema = z.strictObject({
+  version: VersionSchema.optional().describe("The version you edited (or If-Match)"),
   cells: z
     .array(z.strictObject({ impact: level, urgency: level, priority: PrioritySchema }))
     .length(9)
@@ -229,12 +248,29 @@ export const BulkResultSchema = z.object({
 });
 
 // ---- saved views ----
-/** A view's filters: the work-list query without paging and sort. */
-export const ViewFiltersSchema = TicketListQuerySchema.omit({ cursor: true, limit: true, sort: true });
+/** A view's filters: the work-list query without paging (a view may keep its sort). */
+export const ViewFiltersSchema = TicketListQuerySchema.omit({ cursor: true, limit: true }).extend({
+  sort: TicketSortSchema.optional(),
+});
+const ViewFiltersInput = z
+  .record(z.string(), z.union([z.string().max(200), z.array(z.string().max(100)).max(20)]))
+  .describe("Work-list query parameters (lists as arrays), sort included");
 export const ViewCreateSchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
-  filters: z.record(z.string(), z.union([z.string().max(200), z.array(z.string().max(100)).max(20)])),
+  filters: ViewFiltersInput,
   shared: z.boolean().default(false).describe("Shared with every agent (administrators only)"),
+});
+export const ViewUpdateSchema = z.strictObject({
+  name: z.string().trim().min(1).max(100).optional(),
+  filters: ViewFiltersInput.optional(),
+});
+export const ViewOrderSchema = z.strictObject({
+  ids: z
+    .array(IdSchema)
+    .min(1)
+    .max(100)
+    .refine((ids) => new Set(ids).size === ids.length, "each view once")
+    .describe("The caller's sidebar order; views left out follow in their default order"),
 });
 export const ViewSchema = z.object({
   id: IdSchema,
@@ -243,7 +279,7 @@ export const ViewSchema = z.object({
   filters: z.record(z.string(), z.unknown()),
   count: z.number().int(),
   countCapped: z.boolean().describe("count stopped at 1000"),
-  abilities: z.object({ delete: z.boolean() }),
+  abilities: z.object({ update: z.boolean(), delete: z.boolean() }),
 });
 export const ViewListSchema = z.object({ items: z.array(ViewSchema) });
 

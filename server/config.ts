@@ -25,6 +25,8 @@ const ConfigSchema = z.object({
     .default("true")
     .transform((v) => v === "true"),
   webDir: z.string().default(path.resolve(import.meta.dirname, "../web/dist")),
+  /** Browser tests only: the server's clock runs ahead by the milliseconds written in this file. */
+  testClockFile: z.string().min(1).optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -40,6 +42,7 @@ const ENV_NAMES: Record<string, string> = {
   sessionHours: "STEWARD_SESSION_HOURS",
   workers: "STEWARD_WORKERS",
   webDir: "STEWARD_WEB_DIR",
+  testClockFile: "STEWARD_TEST_CLOCK_FILE",
 };
 
 /** Reads the environment once, at start; a bad value stops start-up with a clear message naming the variable. */
@@ -56,7 +59,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionHours: env.STEWARD_SESSION_HOURS,
     workers: env.STEWARD_WORKERS,
     webDir: env.STEWARD_WEB_DIR,
+    testClockFile: env.STEWARD_TEST_CLOCK_FILE || undefined,
   });
+  if (parsed.success && parsed.data.testClockFile && env.NODE_ENV === "production") {
+    throw new Error(
+      "Invalid configuration:\n  STEWARD_TEST_CLOCK_FILE: a test clock is refused when NODE_ENV=production",
+    );
+  }
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${ENV_NAMES[String(i.path[0])] ?? i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);

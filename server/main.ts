@@ -1,5 +1,6 @@
 import type { Config } from "./config.ts";
 import { ensureFirstAdmin } from "./modules/identity/index.ts";
+import { fileClock } from "./platform/test-clock.ts";
 import { createDeps, createHttpApp, createLogger, openAndMigrate } from "./runtime.ts";
 
 /** `steward serve`: config → database → migrations → first admin → workers → HTTP. */
@@ -7,7 +8,8 @@ export async function serve(config: Config): Promise<void> {
   const log = createLogger(config);
   const started = Date.now();
   const database = await openAndMigrate(config, log);
-  const deps = createDeps(config, database, log);
+  const clock = config.testClockFile ? fileClock(config.testClockFile, log) : undefined;
+  const deps = createDeps(config, database, log, clock?.now);
 
   const admin = await ensureFirstAdmin(deps, { email: config.adminEmail, password: config.adminPassword });
   if (admin) {
@@ -36,6 +38,7 @@ export async function serve(config: Config): Promise<void> {
     await app.close();
     await deps.jobs.stop();
     await database.close();
+    clock?.stop();
     process.exit(0);
   };
   process.on("SIGINT", () => void stop("SIGINT"));

@@ -172,6 +172,7 @@ export interface TicketsTable {
   resolved_at: NullableTimestamp;
   closed_at: NullableTimestamp;
   escalation_at: NullableTimestamp;
+  sla_due_at: NullableTimestamp;
   sla_policy_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -261,6 +262,12 @@ export interface SavedViewsTable {
   updated_at: Timestamp;
 }
 
+export interface SavedViewOrderTable {
+  user_id: string;
+  view_id: string;
+  position: number;
+}
+
 export interface CustomFieldDefsTable {
   id: Generated<string>;
   version: Generated<number>;
@@ -319,6 +326,7 @@ export interface DB {
   sla_policies: SlaPoliciesTable;
   ticket_sla_clocks: TicketSlaClocksTable;
   saved_views: SavedViewsTable;
+  saved_view_order: SavedViewOrderTable;
   custom_field_defs: CustomFieldDefsTable;
   attachment_blobs: AttachmentBlobsTable;
   attachments: AttachmentsTable;

@@ -1,5 +1,5 @@
 import { type Expression, type SqlBool, sql } from "kysely";
-import type { TicketListQuery } from "../../../common/tickets.ts";
+import type { TicketListQuery, TicketSort } from "../../../common/tickets.ts";
 import type { TicketType } from "../../../common/workflows.ts";
 import type { Executor } from "../../db/database.ts";
 import type { TicketRow } from "../../db/types.ts";
@@ -70,12 +70,64 @@ export interface ListFilter extends Omit<TicketListQuery, "assigneeId"> {
 }
 
 export function listTickets(db: Executor, f: ListFilter): Promise<TicketRow[]> {
-  const desc = f.sort === "-createdAt";
-  return listTicketsQuery(db, f)
-    .orderBy("created_at", desc ? "desc" : "asc")
-    .orderBy("id", desc ? "desc" : "asc")
-    .limit(f.limit + 1)
-    .execute();
+  const { columns, desc } = SORTS[sortName(f.sort)](f.sort);
+  let q = listTicketsQuery(db, f);
+  for (const column of columns) q = q.orderBy(column, desc ? "desc" : "asc");
+  return q.limit(f.limit + 1).execute();
+}
+
+type SortName = "createdAt" | "updatedAt" | "priority" | "slaDue";
+const sortName = (sort: TicketSort) => sort.replace(/^-/, "") as SortName;
+
+/**
+ * Each sort is a keyset over columns that some index of migration 0008 (or
+ * 0002) serves in this exact order and spelling; `id` breaks ties.
+ */
+const SLA_DUE = sql<Date>`coalesce(tickets.sla_due_at, 'infinity'::timestamptz)`;
+const SORTS: Record<SortName, (sort: TicketSort) => { columns: Expression<unknown>[]; desc: boolean }> = {
+  createdAt: (s) => ({ columns: [sql`tickets.created_at`, sql`tickets.id`], desc: s.startsWith("-") }),
+  updatedAt: (s) => ({ columns: [sql`tickets.updated_at`, sql`tickets.id`], desc: s.startsWith("-") }),
+  priority: (s) => ({
+    columns: [sql`tickets.priority`, sql`tickets.created_at`, sql`tickets.id`],
+    desc: s.startsWith("-"),
+  }),
+  slaDue: (s) => ({ columns: [SLA_DUE, sql`tickets.id`], desc: s.startsWith("-") }),
+};
+
+/** The keyset cursor of a row for a sort: the sort's name, then the values of its columns. */
+export function cursorKey(row: TicketRow, sort: TicketSort): string[] {
+  switch (sortName(sort)) {
+    case "createdAt":
+      return [sort, row.created_at.toISOString(), row.id];
+    case "updatedAt":
+      return [sort, row.updated_at.toISOString(), row.id];
+    case "priority":
+      return [sort, row.priority, row.created_at.toISOString(), row.id];
+    case "slaDue":
+      return [sort, row.sla_due_at ? row.sla_due_at.toISOString() : "infinity", row.id];
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isInstant = (v: string) => /^\d{4}-\d\d-\d\dT/.test(v) && !Number.isNaN(Date.parse(v));
+
+/** The cursor's values as SQL parameters, or a 400 when it was not made for this sort. */
+function cursorValues(cursor: string, sort: TicketSort) {
+  const name = sortName(sort);
+  const shape = name === "priority" ? 4 : 3;
+  const key = decodeCursor(cursor, Array(shape).fill("string")) as string[];
+  const [made, ...values] = key;
+  const id = values[values.length - 1] ?? "";
+  const ok =
+    made === sort &&
+    UUID.test(id) &&
+    (name === "priority"
+      ? /^P[1-4]$/.test(values[0] ?? "") && isInstant(values[1] ?? "")
+      : isInstant(values[0] ?? "") || (name === "slaDue" && values[0] === "infinity"));
+  if (!ok) decodeCursor("", ["string"]);
+  if (name === "priority") return [sql`${values[0]}`, sql`${new Date(values[1] ?? "")}::timestamptz`, sql`${id}::uuid`];
+  const at = values[0] === "infinity" ? sql`'infinity'::timestamptz` : sql`${new Date(values[0] ?? "")}::timestamptz`;
+  return [at, sql`${id}::uuid`];
 }
 
 function listTicketsQuery(db: Executor, f: ListFilter) {
@@ -145,13 +197,11 @@ function listTicketsQuery(db: Executor, f: ListFilter) {
       );
     }
   }
-  const desc = f.sort === "-createdAt";
   if (f.cursor) {
-    const [at, id] = decodeCursor(f.cursor, ["string", "string"]) as [string, string];
-    if (Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/i.test(id)) decodeCursor("", ["string"]);
-    q = desc
-      ? q.where(sql<SqlBool>`(tickets.created_at, tickets.id) < (${new Date(at)}, ${id}::uuid)`)
-      : q.where(sql<SqlBool>`(tickets.created_at, tickets.id) > (${new Date(at)}, ${id}::uuid)`);
+    const { columns, desc } = SORTS[sortName(f.sort)](f.sort);
+    const row = sql.join(columns);
+    const values = sql.join(cursorValues(f.cursor, f.sort));
+    q = q.where(desc ? sql<SqlBool>`(${row}) < (${values})` : sql<SqlBool>`(${row}) > (${values})`);
   }
   return q;
 }

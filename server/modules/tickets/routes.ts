@@ -36,7 +36,9 @@ import {
   TransitionSchema,
   ViewCreateSchema,
   ViewListSchema,
+  ViewOrderSchema,
   ViewSchema,
+  ViewUpdateSchema,
 } from "../../../common/tickets.ts";
 import { type AnyRoute, defineRoute } from "../../http/route.ts";
 import type { Deps } from "../../platform/deps.ts";
@@ -49,7 +51,7 @@ import { createTicket, getTicket, listTickets, updateTicket } from "./service.ts
 import * as settings from "./settings-service.ts";
 import { ticketSla } from "./sla-view.ts";
 import { transitionTicket } from "./transitions.ts";
-import { createView, deleteView, listViews } from "./views.ts";
+import { createView, deleteView, listViews, orderViews, updateView } from "./views.ts";
 
 export function ticketRoutes(deps: Deps): AnyRoute[] {
   return [
@@ -251,6 +253,27 @@ export function ticketRoutes(deps: Deps): AnyRoute[] {
       handler: ({ ctx, params }) => deleteView(deps, ctx, params.id),
     }),
     defineRoute({
+      method: "PATCH",
+      url: "/api/v1/views/:id",
+      access: "ticket.read",
+      summary: "Rename a saved view or replace its filters",
+      tags: ["tickets"],
+      params: IdParamsSchema,
+      body: ViewUpdateSchema,
+      response: { status: 200, schema: ViewSchema },
+      handler: ({ ctx, params, body }) => updateView(deps, ctx, params.id, body),
+    }),
+    defineRoute({
+      method: "PUT",
+      url: "/api/v1/views/order",
+      access: "ticket.read",
+      summary: "Your own order of the views in the sidebar",
+      tags: ["tickets"],
+      body: ViewOrderSchema,
+      response: { status: 200, schema: ViewListSchema },
+      handler: ({ ctx, body }) => orderViews(deps, ctx, body.ids),
+    }),
+    defineRoute({
       method: "GET",
       url: "/api/v1/custom-fields",
       access: "ticket.read",
@@ -299,7 +322,7 @@ export function ticketRoutes(deps: Deps): AnyRoute[] {
       tags: ["tickets"],
       body: PriorityMatrixUpdateSchema,
       response: { status: 200, schema: PriorityMatrixSchema },
-      handler: ({ ctx, body }) => settings.setPriorityMatrix(deps, ctx, body),
+      handler: ({ ctx, body, ifMatch }) => settings.setPriorityMatrix(deps, ctx, body, ifMatch),
     }),
     defineRoute({
       method: "GET",

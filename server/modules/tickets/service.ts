@@ -58,7 +58,7 @@ export async function listTickets(deps: Deps, ctx: RequestContext, query: Ticket
     requesterId,
     visible: visibleTickets(access) as never,
   });
-  const result = page(rows, query.limit, (r) => [r.created_at.toISOString(), r.id]);
+  const result = page(rows, query.limit, (r) => repo.cursorKey(r, query.sort));
   const watchers = await repo.watchersOf(
     deps.db,
     result.items.map((r) => r.id),

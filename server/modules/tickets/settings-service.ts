@@ -12,9 +12,12 @@ import { recordChange } from "../../platform/events.ts";
 import { changedOnly, expectedVersion } from "../../platform/versioning.ts";
 import * as repo from "./repository.ts";
 
-export async function getPriorityMatrix(deps: Deps) {
+const MATRIX_VERSION = "tickets.priorityMatrixVersion";
+
+export async function getPriorityMatrix(deps: Pick<Deps, "db">) {
   const rows = await repo.priorityMatrix(deps.db);
-  return { cells: rows.map((r) => ({ impact: r.impact, urgency: r.urgency, priority: r.priority })) };
+  const version = Number((await repo.setting<number>(deps.db, MATRIX_VERSION)) ?? 1);
+  return { version, cells: rows.map((r) => ({ impact: r.impact, urgency: r.urgency, priority: r.priority })) };
 }
 
 /** Replaces the impact × urgency → priority matrix. Existing tickets keep their priority until edited. */
@@ -22,9 +25,18 @@ export async function setPriorityMatrix(
   deps: Deps,
   ctx: RequestContext,
   input: z.infer<typeof PriorityMatrixUpdateSchema>,
+  ifMatch?: number,
 ) {
+  const expected = expectedVersion(input.version, ifMatch);
   return inTransaction(deps.db, async (tx) => {
-    const before = await getPriorityMatrix({ ...deps, db: tx as never });
+    // The version row is the matrix's lock: two editors queue here and the second sees the new version.
+    await tx.selectFrom("settings").select("key").where("key", "=", MATRIX_VERSION).forUpdate().execute();
+    const before = await getPriorityMatrix({ db: tx });
+    if (before.version !== expected) throw new StaleVersion("The priority matrix", before.version);
+    const same = input.cells.every(
+      (c) => before.cells.find((b) => b.impact === c.impact && b.urgency === c.urgency)?.priority === c.priority,
+    );
+    if (same) return before;
     for (const c of input.cells) {
       await tx
         .updateTable("priority_matrix")
@@ -33,7 +45,17 @@ export async function setPriorityMatrix(
         .where("urgency", "=", c.urgency)
         .execute();
     }
-    const after = { cells: [...input.cells].sort((a, b) => a.impact - b.impact || a.urgency - b.urgency) };
+    const after = {
+      version: before.version + 1,
+      cells: [...input.cells].sort((a, b) => a.impact - b.impact || a.urgency - b.urgency),
+    };
+    await tx
+      .insertInto("settings")
+      .values({ key: MATRIX_VERSION, value: JSON.stringify(after.version), updated_at: deps.now() })
+      .onConflict((oc) =>
+        oc.column("key").doUpdateSet({ value: JSON.stringify(after.version), updated_at: deps.now() }),
+      )
+      .execute();
     const flat = (m: typeof after) => Object.fromEntries(m.cells.map((c) => [`${c.impact}-${c.urgency}`, c.priority]));
     await recordChange(tx, ctx, {
       entityType: "priority_matrix",

@@ -9,10 +9,11 @@ export async function ticketSla(deps: Deps, ctx: RequestContext, id: string): Pr
   const access = await loadAccess(deps.db, ctx.actor);
   const { row } = await readableTicket(deps.db, access, id);
   const now = deps.now();
-  const { policy, clocks } = await clocksOf(deps.db, row, now);
+  const { policy, calendar, clocks } = await clocksOf(deps.db, row, now);
   return {
     policyId: policy?.id ?? null,
     policyName: policy?.name ?? null,
+    calendar,
     clocks: clocks.map((c) => ({
       target: c.target,
       status: c.status,

@@ -57,7 +57,9 @@ describe("SLA on tickets", () => {
     const res = await clock(inc.id, "resolution");
     expect(Date.parse(res.dueAt) - created).toBe(240 * MIN);
     expect(res.events[0]).toMatchObject({ kind: "start" });
-    expect((await admin.get(`/api/v1/tickets/${inc.id}/sla`)).json().policyName).toMatch(/Incidents/);
+    const sla = (await admin.get(`/api/v1/tickets/${inc.id}/sla`)).json();
+    expect(sla.policyName).toMatch(/Incidents/);
+    expect(sla.calendar).toMatchObject({ timezone: "UTC", always: true });
   });
 
   it("on hold awaiting the customer pauses resolution; resuming moves the due time by the pause", async () => {
@@ -193,6 +195,6 @@ describe("SLA on tickets", () => {
       urgency: 3,
     });
     const sla = (await admin.get(`/api/v1/tickets/${req.json().id}/sla`)).json();
-    expect(sla).toEqual({ policyId: null, policyName: null, clocks: [] });
+    expect(sla).toEqual({ policyId: null, policyName: null, calendar: null, clocks: [] });
   });
 });

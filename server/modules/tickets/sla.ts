@@ -57,14 +57,18 @@ export async function clocksOf(
   db: Executor,
   t: TicketRow,
   now: Date,
-): Promise<{ policy: { id: string; name: string; breachActions: BreachActions } | null; clocks: Clock[] }> {
+): Promise<{
+  policy: { id: string; name: string; breachActions: BreachActions } | null;
+  calendar: { id: string; timezone: string; always: boolean } | null;
+  clocks: Clock[];
+}> {
   const sla = await slaFor(db, {
     type: t.type,
     priority: t.priority,
     organizationId: t.organization_id,
     categoryId: t.category_id,
   });
-  if (!sla) return { policy: null, clocks: [] };
+  if (!sla) return { policy: null, calendar: null, clocks: [] };
   const { history, customer, agent } = await historyOf(db, t);
   const clocks = computeClocks({
     calendar: sla.calendar,
@@ -77,7 +81,12 @@ export async function clocksOf(
     agentReplies: agent,
     now,
   });
-  return { policy: { id: sla.policy.id, name: sla.policy.name, breachActions: sla.policy.breachActions }, clocks };
+  const { timezone, hours } = sla.calendar.definition;
+  return {
+    policy: { id: sla.policy.id, name: sla.policy.name, breachActions: sla.policy.breachActions },
+    calendar: { id: sla.policy.calendarId, timezone, always: hours.length === 0 },
+    clocks,
+  };
 }
 
 /**
@@ -128,10 +137,24 @@ export async function refreshSla(tx: Tx, t: TicketRow, now: Date): Promise<Cross
   const quiet = t.merged_into_id !== null || isTerminal(t.type, t.state);
   await tx
     .updateTable("tickets")
-    .set({ escalation_at: quiet ? null : nextEscalation(clocks, now), sla_policy_id: policy?.id ?? null })
+    .set({
+      escalation_at: quiet ? null : nextEscalation(clocks, now),
+      sla_due_at: quiet ? null : earliestDue(clocks),
+      sla_policy_id: policy?.id ?? null,
+    })
     .where("id", "=", t.id)
     .execute();
   return { warned, breached, actions: policy?.breachActions ?? {} };
+}
+
+/** The due time the work list sorts by: the earliest of the clocks still counting (running or breached, not stopped). */
+function earliestDue(clocks: readonly Clock[]): Date | null {
+  let due: Date | null = null;
+  for (const c of clocks) {
+    const counting = c.status === "running" || (c.status === "breached" && c.events.at(-1)?.kind !== "stop");
+    if (counting && c.dueAt && (due === null || c.dueAt < due)) due = c.dueAt;
+  }
+  return due;
 }
 
 export interface Crossed {

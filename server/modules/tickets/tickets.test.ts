@@ -278,11 +278,39 @@ describe("priority matrix", () => {
     const cells = matrix.cells.map((c: { impact: number; urgency: number; priority: string }) =>
       c.impact === 3 && c.urgency === 3 ? { ...c, priority: "P3" } : c,
     );
-    expect((await admin.call("PUT", "/api/v1/priority-matrix", { cells })).statusCode).toBe(200);
+    const saved = await admin.call("PUT", "/api/v1/priority-matrix", { version: matrix.version, cells });
+    expect(saved.statusCode).toBe(200);
+    expect(saved.json().version).toBe(matrix.version + 1);
+    expect(saved.headers.etag).toBe(`"${matrix.version + 1}"`);
     expect((await ticket(agent, { groupId: group.id, impact: 3, urgency: 3 })).priority).toBe("P3");
-    expect((await agent.call("PUT", "/api/v1/priority-matrix", { cells })).statusCode).toBe(403);
-    const broken = await admin.call("PUT", "/api/v1/priority-matrix", { cells: cells.slice(1) });
+    expect(
+      (await agent.call("PUT", "/api/v1/priority-matrix", { version: matrix.version + 1, cells })).statusCode,
+    ).toBe(403);
+    const broken = await admin.call("PUT", "/api/v1/priority-matrix", {
+      version: matrix.version + 1,
+      cells: cells.slice(1),
+    });
     expect(broken.statusCode).toBe(400);
+    // Without a version, and with the one another admin has already replaced, nothing is written.
+    const unversioned = await admin.call("PUT", "/api/v1/priority-matrix", { cells: matrix.cells });
+    expect(unversioned.statusCode).toBe(422);
+    expect(unversioned.json().errors[0].field).toBe("body.version");
+    const stale = await admin.call("PUT", "/api/v1/priority-matrix", { version: matrix.version, cells: matrix.cells });
+    expect(stale.statusCode).toBe(409);
+    const after = (await admin.get("/api/v1/priority-matrix")).json();
+    expect(after.version).toBe(matrix.version + 1);
+    expect(
+      after.cells.find((c: { impact: number; urgency: number }) => c.impact === 3 && c.urgency === 3).priority,
+    ).toBe("P3");
+    // If-Match carries the version as well
+    const viaHeader = await admin.call(
+      "PUT",
+      "/api/v1/priority-matrix",
+      { cells: matrix.cells },
+      { "if-match": `"${after.version}"` },
+    );
+    expect(viaHeader.statusCode).toBe(200);
+    expect(viaHeader.json().version).toBe(after.version + 1);
   });
 });
 

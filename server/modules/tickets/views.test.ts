@@ -76,4 +76,56 @@ describe("saved views", () => {
     expect(await ids("sla=breached")).toContain(inc.id);
     expect((await view(admin, "SLA breached")).count).toBeGreaterThanOrEqual(1);
   });
+
+  it("the owner renames a view and replaces its filters, sort included; others cannot", async () => {
+    const created = (
+      await agent.post("/api/v1/views", { name: "Network P1", filters: { priority: ["P1"], sort: "slaDue" } })
+    ).json();
+    expect(created.filters).toEqual({ priority: ["P1"], sort: "slaDue" });
+    expect(created.abilities).toEqual({ update: true, delete: true });
+    const renamed = await agent.patch(`/api/v1/views/${created.id}`, {
+      name: "Network P1 and P2",
+      filters: { priority: ["P1", "P2"], groupId, sort: "-priority" },
+    });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    expect(renamed.json()).toMatchObject({ name: "Network P1 and P2", filters: { sort: "-priority", groupId } });
+    const bad = await agent.patch(`/api/v1/views/${created.id}`, { filters: { sort: "title" } });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().errors[0].field).toBe("body.filters.sort");
+    expect((await view(agent, "Network P1 and P2")).filters.sort).toBe("-priority");
+    // Another person's view is not there for them; a shared one needs the right to share.
+    expect((await admin.patch(`/api/v1/views/${created.id}`, { name: "Hijacked" })).statusCode).toBe(404);
+    const shared = await view(agent, "SLA at risk");
+    expect(shared.abilities).toEqual({ update: false, delete: false });
+    expect((await agent.patch(`/api/v1/views/${shared.id}`, { name: "Mine now" })).statusCode).toBe(403);
+    const byAdmin = await admin.patch(`/api/v1/views/${shared.id}`, { name: "SLA at risk (all)" });
+    expect(byAdmin.statusCode).toBe(200);
+    expect((await view(agent, "SLA at risk (all)")).shared).toBe(true);
+    await admin.patch(`/api/v1/views/${shared.id}`, { name: "SLA at risk" });
+    const audit = (await admin.get(`/api/v1/audit?entityType=saved_view&entityId=${created.id}`)).json();
+    expect(audit.items.map((a: { action: string }) => a.action)).toContain("saved_view.updated");
+  });
+
+  it("each person orders the sidebar for themselves", async () => {
+    const names = async (client: Client) =>
+      (await client.get("/api/v1/views")).json().items.map((v: { name: string }) => v.name);
+    const adminBefore = await names(admin);
+    const items: { id: string; name: string }[] = (await agent.get("/api/v1/views")).json().items;
+    const reversed = [...items].reverse();
+    const res = await agent.call("PUT", "/api/v1/views/order", { ids: reversed.map((v) => v.id) });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().items.map((v: { name: string }) => v.name)).toEqual(reversed.map((v) => v.name));
+    expect(await names(agent)).toEqual(reversed.map((v) => v.name));
+    expect(await names(admin)).toEqual(adminBefore);
+    // Views placed before, then one left out: the placed ones keep their order, the rest follow.
+    const fresh = (await agent.post("/api/v1/views", { name: "Zeta", filters: {} })).json();
+    expect((await names(agent)).at(-1)).toBe("Zeta");
+    await agent.call("PUT", "/api/v1/views/order", { ids: [fresh.id] });
+    expect((await names(agent))[0]).toBe("Zeta");
+    // A view the caller cannot see, and a repeated id, change nothing.
+    const adminOwn = (await admin.post("/api/v1/views", { name: "Admin only", filters: {} })).json();
+    expect((await agent.call("PUT", "/api/v1/views/order", { ids: [adminOwn.id] })).statusCode).toBe(404);
+    expect((await agent.call("PUT", "/api/v1/views/order", { ids: [fresh.id, fresh.id] })).statusCode).toBe(400);
+    expect((await names(agent))[0]).toBe("Zeta");
+  });
 });

@@ -1,10 +1,12 @@
+import { sql } from "kysely";
 import type { z } from "zod";
-import { type ViewCreateSchema, ViewFiltersSchema } from "../../../common/tickets.ts";
+import { type ViewCreateSchema, ViewFiltersSchema, type ViewUpdateSchema } from "../../../common/tickets.ts";
 import { inTransaction } from "../../db/database.ts";
 import { can, type RequestContext } from "../../platform/context.ts";
 import type { Deps } from "../../platform/deps.ts";
 import { Forbidden, Invalid, NotFound } from "../../platform/errors.ts";
 import { recordChange } from "../../platform/events.ts";
+import { changedOnly } from "../../platform/versioning.ts";
 import { visibleTickets } from "./policy.ts";
 import * as repo from "./repository.ts";
 import { loadAccess } from "./service.ts";
@@ -21,10 +23,16 @@ function parseFilters(filters: Record<string, unknown>) {
 export async function listViews(deps: Deps, ctx: RequestContext) {
   const rows = await deps.db
     .selectFrom("saved_views")
-    .selectAll()
+    .leftJoin("saved_view_order", (join) =>
+      join.onRef("saved_view_order.view_id", "=", "saved_views.id").on("saved_view_order.user_id", "=", ctx.actor.id),
+    )
+    .selectAll("saved_views")
     .where((eb) => eb.or([eb("owner_id", "is", null), eb("owner_id", "=", ctx.actor.id)]))
-    .orderBy("position")
-    .orderBy("name")
+    // The caller's own order first; views they never placed follow in the default order.
+    .orderBy(sql`saved_view_order.position is null`)
+    .orderBy("saved_view_order.position")
+    .orderBy("saved_views.position")
+    .orderBy("saved_views.name")
     .limit(100)
     .execute();
   const access = await loadAccess(deps.db, ctx.actor);
@@ -43,6 +51,7 @@ export async function listViews(deps: Deps, ctx: RequestContext) {
           visible: visibleTickets(access) as never,
           limit: COUNT_CAP,
           sort: "-createdAt",
+          cursor: undefined,
         },
         COUNT_CAP,
       );
@@ -54,15 +63,19 @@ export async function listViews(deps: Deps, ctx: RequestContext) {
       filters: row.filters,
       count,
       countCapped: count >= COUNT_CAP,
-      abilities: { delete: row.owner_id === ctx.actor.id || (row.owner_id === null && can(ctx.actor, "view.share")) },
+      abilities: { update: mayEdit(ctx, row), delete: mayEdit(ctx, row) },
     });
   }
   return { items };
 }
 
-export async function createView(deps: Deps, ctx: RequestContext, input: z.infer<typeof ViewCreateSchema>) {
-  if (input.shared && !can(ctx.actor, "view.share")) throw new Forbidden("Only administrators share views");
-  const parsed = parseFilters(input.filters);
+/** The owner edits a personal view; a shared one takes the right to share views. */
+function mayEdit(ctx: RequestContext, row: { owner_id: string | null }) {
+  return row.owner_id === ctx.actor.id || (row.owner_id === null && can(ctx.actor, "view.share"));
+}
+
+function checkedFilters(filters: Record<string, unknown>) {
+  const parsed = parseFilters(filters);
   if (!parsed.success) {
     throw new Invalid(
       parsed.error.issues.map((i) => ({
@@ -71,6 +84,17 @@ export async function createView(deps: Deps, ctx: RequestContext, input: z.infer
       })),
     );
   }
+}
+
+async function presentView(deps: Deps, ctx: RequestContext, id: string) {
+  const view = (await listViews(deps, ctx)).items.find((v) => v.id === id);
+  if (!view) throw new NotFound("View");
+  return view;
+}
+
+export async function createView(deps: Deps, ctx: RequestContext, input: z.infer<typeof ViewCreateSchema>) {
+  if (input.shared && !can(ctx.actor, "view.share")) throw new Forbidden("Only administrators share views");
+  checkedFilters(input.filters);
   const id = await inTransaction(deps.db, async (tx) => {
     const row = await tx
       .insertInto("saved_views")
@@ -90,9 +114,57 @@ export async function createView(deps: Deps, ctx: RequestContext, input: z.infer
     });
     return row.id;
   });
-  const view = (await listViews(deps, ctx)).items.find((v) => v.id === id);
-  if (!view) throw new NotFound("View");
-  return view;
+  return presentView(deps, ctx, id);
+}
+
+/** Rename a view or replace its filters. */
+export async function updateView(deps: Deps, ctx: RequestContext, id: string, input: z.infer<typeof ViewUpdateSchema>) {
+  if (input.filters) checkedFilters(input.filters);
+  await inTransaction(deps.db, async (tx) => {
+    const row = await tx.selectFrom("saved_views").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
+    if (!row || (row.owner_id !== null && row.owner_id !== ctx.actor.id)) throw new NotFound("View");
+    if (!mayEdit(ctx, row)) throw new Forbidden("Only administrators change shared views");
+    const changes = changedOnly(row, { name: input.name, filters: input.filters });
+    if (Object.keys(changes).length === 0) return;
+    await tx
+      .updateTable("saved_views")
+      .set({
+        ...(changes.name !== undefined && { name: changes.name }),
+        ...(changes.filters !== undefined && { filters: JSON.stringify(changes.filters) }),
+        version: row.version + 1,
+        updated_at: deps.now(),
+      })
+      .where("id", "=", id)
+      .execute();
+    await recordChange(tx, ctx, {
+      entityType: "saved_view",
+      entityId: id,
+      action: "updated",
+      before: Object.fromEntries(Object.keys(changes).map((k) => [k, row[k as keyof typeof row]])),
+      after: changes,
+    });
+  });
+  return presentView(deps, ctx, id);
+}
+
+/** The caller's own sidebar order; it names only views they see. */
+export async function orderViews(deps: Deps, ctx: RequestContext, ids: string[]) {
+  await inTransaction(deps.db, async (tx) => {
+    const seen = await tx
+      .selectFrom("saved_views")
+      .select("id")
+      .where("id", "in", ids)
+      .where((eb) => eb.or([eb("owner_id", "is", null), eb("owner_id", "=", ctx.actor.id)]))
+      .execute();
+    // A view the caller does not see is as absent as one that never existed.
+    if (seen.length !== ids.length) throw new NotFound("View");
+    await tx.deleteFrom("saved_view_order").where("user_id", "=", ctx.actor.id).execute();
+    await tx
+      .insertInto("saved_view_order")
+      .values(ids.map((view_id, position) => ({ user_id: ctx.actor.id, view_id, position })))
+      .execute();
+  });
+  return listViews(deps, ctx);
 }
 
 export async function deleteView(deps: Deps, ctx: RequestContext, id: string) {

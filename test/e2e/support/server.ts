@@ -69,8 +69,8 @@ async function waitForReady(url: string, child: ChildProcess, output: () => stri
   throw new Error(`steward serve was not ready within ${timeoutMs} ms:\n${output()}`);
 }
 
-/** Starts `steward serve` on a free port with a fresh embedded database. */
-export async function startServer(): Promise<StewardServer> {
+/** Starts `steward serve` on a free port with a fresh embedded database; `extraEnv` adds settings. */
+export async function startServer(extraEnv: NodeJS.ProcessEnv = {}): Promise<StewardServer> {
   ensureWebBuilt();
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "steward-e2e-"));
@@ -84,6 +84,7 @@ export async function startServer(): Promise<StewardServer> {
     STEWARD_ADMIN_EMAIL: adminEmail,
     STEWARD_ADMIN_PASSWORD: adminPassword,
     LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
+    ...extraEnv,
   };
   delete env.DATABASE_URL;
 

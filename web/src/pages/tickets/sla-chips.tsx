@@ -72,21 +72,37 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 }
 
 /** The popover's body: which policy, how much working time has gone and is left, and the clock's moments. */
-function Explanation({ clock, policyName, titleId }: { clock: Clock; policyName: string | null; titleId: string }) {
+function Explanation({ clock, sla, titleId }: { clock: Clock; sla: TicketSla; titleId: string }) {
   const now = new Date();
+  const zone = sla.calendar?.timezone;
+  const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const inZone = (iso: string) =>
+    zone && zone !== localZone
+      ? ` (${new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short", timeZone: zone }).format(new Date(iso))} in ${zone})`
+      : "";
   return (
     <Stack gap="sm">
       <Title order={3} fz="sm" id={titleId} pr={28}>
         Why is it due then?
       </Title>
       <Stack gap={4}>
-        <Fact label="Policy">{policyName ?? "—"}</Fact>
+        <Fact label="Policy">{sla.policyName ?? "—"}</Fact>
+        {sla.calendar && (
+          <Fact label="Calendar">
+            {sla.calendar.always ? "24×7" : "Working hours"} · {sla.calendar.timezone}
+          </Fact>
+        )}
         <Fact label="Target">
           {TARGET_LABELS[clock.target]} within {formatMinutes(clock.targetMinutes)} of working time
         </Fact>
         <Fact label="Elapsed">{formatMinutes(clock.elapsedMinutes)} working time</Fact>
         {clock.status !== "met" && <Fact label="Remaining">{formatMinutes(clock.remainingMinutes)} working time</Fact>}
-        {clock.dueAt && <Fact label="Due">{formatDateTime(clock.dueAt)}</Fact>}
+        {clock.dueAt && (
+          <Fact label="Due">
+            {formatDateTime(clock.dueAt)}
+            {inZone(clock.dueAt)}
+          </Fact>
+        )}
         {clock.warningAt && clock.status !== "met" && (
           <Fact label="Warning">
             {formatDateTime(clock.warningAt)}
@@ -119,7 +135,7 @@ function Explanation({ clock, policyName, titleId }: { clock: Clock; policyName:
   );
 }
 
-function SlaChip({ clock, policyName, now }: { clock: Clock; policyName: string | null; now: number }) {
+function SlaChip({ clock, sla, now }: { clock: Clock; sla: TicketSla; now: number }) {
   const [opened, setOpened] = useState(false);
   const titleId = useId();
   const look = clockLook(clock);
@@ -147,7 +163,7 @@ function SlaChip({ clock, policyName, now }: { clock: Clock; policyName: string 
       </Popover.Target>
       <Popover.Dropdown aria-labelledby={titleId} maw="calc(100vw - 24px)">
         <CloseButton size="sm" aria-label="Close" onClick={() => setOpened(false)} pos="absolute" top={8} right={8} />
-        <Explanation clock={clock} policyName={policyName} titleId={titleId} />
+        <Explanation clock={clock} sla={sla} titleId={titleId} />
       </Popover.Dropdown>
     </Popover>
   );
@@ -162,12 +178,12 @@ export function SlaChips({ ticketId }: { ticketId: string }) {
   useEffect(() => {
     if (sla.dataUpdatedAt) setNow(Date.now());
   }, [sla.dataUpdatedAt]);
-  const clocks = sla.data?.clocks ?? [];
-  if (clocks.length === 0) return null;
+  const data = sla.data;
+  if (!data || data.clocks.length === 0) return null;
   return (
     <Group gap="xs" role="group" aria-label="SLA clocks">
-      {clocks.map((clock) => (
-        <SlaChip key={clock.target} clock={clock} policyName={sla.data?.policyName ?? null} now={now} />
+      {data.clocks.map((clock) => (
+        <SlaChip key={clock.target} clock={clock} sla={data} now={now} />
       ))}
     </Group>
   );

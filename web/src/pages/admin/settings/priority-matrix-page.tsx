@@ -44,6 +44,7 @@ export function PriorityMatrixPage() {
   const mutation = useMutation({
     mutationFn: () =>
       savePriorityMatrix({
+        version: matrix.data?.version,
         cells: LEVELS.flatMap((impact) =>
           LEVELS.map((urgency) => ({ impact, urgency, priority: cells.get(cellKey(impact, urgency)) ?? "P4" })),
         ),
@@ -52,7 +53,15 @@ export function PriorityMatrixPage() {
       queryClient.setQueryData(keys.priorityMatrix, data);
       notifySuccess("The priority matrix was saved. New and changed tickets use it.");
     },
-    onError: (error) => handleSaveError(error, { noun: "priority matrix", fields: [], setFieldErrors: () => {} }),
+    onError: (error) =>
+      handleSaveError(error, {
+        noun: "priority matrix",
+        fields: [],
+        setFieldErrors: () => {},
+        onConflict: () => {
+          void matrix.refetch();
+        },
+      }),
   });
   const cell = (impact: number, urgency: number) => {
     const value = cells.get(cellKey(impact, urgency)) ?? null;

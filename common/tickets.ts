@@ -138,9 +138,12 @@ export const TicketListQuerySchema = z.strictObject({
   state: csv(z.string().max(40)).optional(),
   stateType: csv(z.enum(["new", "open", "pending", "resolved", "closed"])).optional(),
   priority: csv(PrioritySchema).optional(),
+  impact: csv(z.enum(["1", "2", "3"])).optional(),
+  urgency: csv(z.enum(["1", "2", "3"])).optional(),
   groupId: IdSchema.optional(),
   assigneeId: z.union([IdSchema, z.enum(["me", "none"])]).optional(),
   requesterId: z.union([IdSchema, z.literal("me")]).optional(),
+  watcherId: z.union([IdSchema, z.literal("me")]).optional(),
   organizationId: IdSchema.optional(),
   categoryId: IdSchema.optional(),
   tag: z.string().max(50).optional(),
@@ -156,9 +159,17 @@ export const TicketListQuerySchema = z.strictObject({
     .min(1)
     .max(200)
     .optional()
-    .describe("Full text over title, description and replies; or a number"),
-  createdFrom: TimestampSchema.optional(),
-  createdTo: TimestampSchema.optional(),
+    .describe(
+      "Full text over title, description and replies; parts of words in the title, requester or organization names; or a number",
+    ),
+  createdFrom: TimestampSchema.optional().describe("Created at or after"),
+  createdTo: TimestampSchema.optional().describe("Created before"),
+  updatedFrom: TimestampSchema.optional(),
+  updatedTo: TimestampSchema.optional(),
+  resolvedFrom: TimestampSchema.optional(),
+  resolvedTo: TimestampSchema.optional(),
+  closedFrom: TimestampSchema.optional(),
+  closedTo: TimestampSchema.optional(),
   sla: z
     .enum(["running", "at_risk", "breached"])
     .optional()

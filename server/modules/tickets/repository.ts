@@ -64,9 +64,11 @@ export async function setWatchers(db: Executor, ticketId: string, userIds: strin
 const NUMBER = /^(INC|REQ|PRB)-?0*(\d{1,9})$/i;
 const PREFIX_TYPE: Record<string, TicketType> = { INC: "incident", REQ: "service_request", PRB: "problem" };
 
-export interface ListFilter extends Omit<TicketListQuery, "assigneeId"> {
+export interface ListFilter extends Omit<TicketListQuery, "assigneeId" | "requesterId" | "watcherId"> {
   visible: (eb: never) => Expression<SqlBool>;
   assigneeId?: string | "none" | undefined;
+  requesterId?: string | undefined;
+  watcherId?: string | undefined;
 }
 
 export function listTickets(db: Executor, f: ListFilter): Promise<TicketRow[]> {
@@ -139,6 +141,17 @@ function listTicketsQuery(db: Executor, f: ListFilter) {
   if (f.state) q = q.where("state", "in", f.state);
   if (f.stateType) q = q.where("state_type", "in", f.stateType);
   if (f.priority) q = q.where("priority", "in", f.priority);
+  if (f.impact) q = q.where("impact", "in", f.impact.map(Number));
+  if (f.urgency) q = q.where("urgency", "in", f.urgency.map(Number));
+  if (f.watcherId) {
+    const watcher = f.watcherId;
+    q = q.where("tickets.id", "in", (eb) =>
+      eb
+        .selectFrom("ticket_watchers")
+        .select("ticket_watchers.ticket_id")
+        .where("ticket_watchers.user_id", "=", watcher),
+    );
+  }
   if (f.groupId) q = q.where("group_id", "=", f.groupId);
   if (f.assigneeId === "none") q = q.where("assignee_id", "is", null);
   else if (f.assigneeId) q = q.where("assignee_id", "=", f.assigneeId);
@@ -158,8 +171,15 @@ function listTicketsQuery(db: Executor, f: ListFilter) {
     }
     q = q.where(sql<SqlBool>`tickets.custom_fields @> ${JSON.stringify({ [key]: value })}::jsonb`);
   }
-  if (f.createdFrom) q = q.where("created_at", ">=", new Date(f.createdFrom));
-  if (f.createdTo) q = q.where("created_at", "<", new Date(f.createdTo));
+  for (const [column, from, to] of [
+    ["created_at", f.createdFrom, f.createdTo],
+    ["updated_at", f.updatedFrom, f.updatedTo],
+    ["resolved_at", f.resolvedFrom, f.resolvedTo],
+    ["closed_at", f.closedFrom, f.closedTo],
+  ] as const) {
+    if (from) q = q.where(column, ">=", new Date(from));
+    if (to) q = q.where(column, "<", new Date(to));
+  }
   if (f.sla) {
     const sla = f.sla;
     q = q.where("tickets.id", "in", (eb) => {
@@ -183,7 +203,28 @@ function listTicketsQuery(db: Executor, f: ListFilter) {
         eb.or([
           sql<SqlBool>`tickets.search @@ ${query}`,
           // Parts of words in the title ("prin" finds "Printer"), served by the trigram index.
-          ...(text.length >= 3 ? [sql<SqlBool>`tickets.title ilike ${likePattern(text)}`] : []),
+          ...(text.length >= 3
+            ? [
+                sql<SqlBool>`tickets.title ilike ${likePattern(text)}`,
+                // Requester and organization names, served by their trigram indexes.
+                eb(
+                  "tickets.requester_id",
+                  "in",
+                  eb
+                    .selectFrom("users")
+                    .select("users.id")
+                    .where(sql<SqlBool>`(users.name || ' ' || users.email) ilike ${likePattern(text)}`),
+                ),
+                eb(
+                  "tickets.organization_id",
+                  "in",
+                  eb
+                    .selectFrom("organizations")
+                    .select("organizations.id")
+                    .where(sql<SqlBool>`organizations.name ilike ${likePattern(text)}`),
+                ),
+              ]
+            : []),
           eb(
             "tickets.id",
             "in",

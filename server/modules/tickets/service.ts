@@ -52,10 +52,12 @@ export async function listTickets(deps: Deps, ctx: RequestContext, query: Ticket
   const access = await loadAccess(deps.db, ctx.actor);
   const assigneeId = query.assigneeId === "me" ? ctx.actor.id : query.assigneeId;
   const requesterId = query.requesterId === "me" ? ctx.actor.id : query.requesterId;
+  const watcherId = query.watcherId === "me" ? ctx.actor.id : query.watcherId;
   const rows = await repo.listTickets(deps.db, {
     ...query,
     assigneeId,
     requesterId,
+    watcherId,
     visible: visibleTickets(access) as never,
   });
   const result = page(rows, query.limit, (r) => repo.cursorKey(r, query.sort));

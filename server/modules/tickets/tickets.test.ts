@@ -15,6 +15,7 @@ let t: TestApp;
 let admin: Client;
 let group: { id: string };
 let agent: Client;
+let agentId: string;
 let outsider: Client;
 
 async function ticket(client: Client, body: Record<string, unknown>) {
@@ -35,6 +36,7 @@ beforeAll(async () => {
   t = await createTestApp();
   admin = await adminClient(t);
   const a = await createUser(admin, { kind: "agent", name: "Grace Agent" });
+  agentId = a.id;
   group = (await admin.post("/api/v1/groups", { name: unique("Network"), memberIds: [a.id] })).json();
   agent = await signIn(t, a.email);
   outsider = await userClient(admin, t, { kind: "agent", name: "Otto Outsider" });
@@ -268,6 +270,38 @@ describe("work list", () => {
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen.length).toBe(ids(await agent.get("/api/v1/tickets?limit=200")).length);
     expect((await agent.get("/api/v1/tickets?sort=title")).statusCode).toBe(400);
+  });
+
+  it("filters on watchers, impact and urgency, update and resolution times; finds requester and organization names", async () => {
+    const org = await createOrganization(admin, unique("Quokka Logistics"));
+    const requester = await createUser(admin, {
+      kind: "customer",
+      name: "Wilhelmina Quartermain",
+      organizationId: org.id,
+    });
+    const watched = await ticket(admin, { watcherIds: [agentId] });
+    const byRequester = await ticket(agent, { groupId: group.id, requesterId: requester.id, impact: 1, urgency: 3 });
+    expect(ids(await agent.get("/api/v1/tickets?watcherId=me"))).toEqual([watched.id]);
+    const lowUrgency = ids(await agent.get(`/api/v1/tickets?groupId=${group.id}&impact=1&urgency=3`));
+    expect(lowUrgency).toEqual([byRequester.id]);
+    expect(ids(await agent.get("/api/v1/tickets?q=Quartermain"))).toEqual([byRequester.id]);
+    expect(ids(await agent.get("/api/v1/tickets?q=quokka%20log"))).toEqual([byRequester.id]);
+    // Update and resolution times, as half-open ranges.
+    t.clock.advance(60_000);
+    const mark = new Date(t.clock.now()).toISOString();
+    t.clock.advance(60_000);
+    await agent.post(`/api/v1/tickets/${byRequester.id}/transitions`, { to: "in_progress" });
+    await agent.post(`/api/v1/tickets/${byRequester.id}/transitions`, {
+      to: "resolved",
+      resolutionCode: "solved",
+      resolution: "Reset the account",
+    });
+    expect(ids(await agent.get(`/api/v1/tickets?updatedFrom=${mark}`))).toEqual([byRequester.id]);
+    expect(ids(await agent.get(`/api/v1/tickets?resolvedFrom=${mark}`))).toEqual([byRequester.id]);
+    expect(ids(await agent.get(`/api/v1/tickets?resolvedTo=${mark}`))).not.toContain(byRequester.id);
+    expect(ids(await agent.get(`/api/v1/tickets?closedFrom=${mark}`))).toEqual([]);
+    expect((await agent.get("/api/v1/tickets?impact=4")).statusCode).toBe(400);
+    expect((await agent.get("/api/v1/tickets?watcherId=someone")).statusCode).toBe(400);
   });
 });
 

@@ -146,6 +146,7 @@ export const TicketListQuerySchema = z.strictObject({
   watcherId: z.union([IdSchema, z.literal("me")]).optional(),
   organizationId: IdSchema.optional(),
   categoryId: IdSchema.optional(),
+  problemId: IdSchema.optional().describe("Incidents linked to this problem"),
   tag: z.string().max(50).optional(),
   customField: z
     .string()

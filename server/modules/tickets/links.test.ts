@@ -74,6 +74,8 @@ describe("links", () => {
     const problem = await ticket({ type: "problem" });
     const inc = await ticket();
     await admin.patch(`/api/v1/tickets/${inc.id}`, { version: inc.version, problemId: problem.id });
+    const linked = (await admin.get(`/api/v1/tickets?problemId=${problem.id}`)).json().items;
+    expect(linked.map((x: { id: string }) => x.id)).toEqual([inc.id]);
     await admin.post(`/api/v1/tickets/${problem.id}/transitions`, { to: "investigating" });
     await admin.post(`/api/v1/tickets/${problem.id}/transitions`, {
       to: "resolved",

@@ -158,6 +158,7 @@ function listTicketsQuery(db: Executor, f: ListFilter) {
   if (f.requesterId) q = q.where("requester_id", "=", f.requesterId);
   if (f.organizationId) q = q.where("organization_id", "=", f.organizationId);
   if (f.categoryId) q = q.where("category_id", "=", f.categoryId);
+  if (f.problemId) q = q.where("problem_id", "=", f.problemId);
   if (f.tag) q = q.where(sql<SqlBool>`tags @> array[${f.tag}]::text[]`);
   if (f.customField) {
     const at = f.customField.indexOf("=");

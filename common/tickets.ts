@@ -232,10 +232,21 @@ export const LinkCreateSchema = z.strictObject({
 });
 export const LinkSchema = z.object({
   kind: z.enum(["parent_of", "child_of", "related", "duplicate_of", "duplicated_by"]),
-  ticket: z.object({ id: IdSchema, number: z.string(), title: z.string(), state: z.string(), stateType: z.string() }),
+  ticket: z.object({
+    id: IdSchema,
+    number: z.string(),
+    title: z.string(),
+    state: z.string(),
+    stateType: z.string(),
+    mergedIntoId: IdSchema.nullable(),
+  }),
 });
 export const LinkListSchema = z.object({ items: z.array(LinkSchema) });
-export const LinkDeleteQuerySchema = z.strictObject({ kind: LinkKindSchema });
+export const LinkDeleteQuerySchema = z.strictObject({
+  kind: z
+    .enum(["parent_of", "child_of", "related", "duplicate_of", "duplicated_by"])
+    .describe("The link as this ticket sees it (as the link list names it)"),
+});
 export const LinkParamsSchema = z.strictObject({ id: IdSchema, targetId: IdSchema });
 
 export const MergeSchema = z.strictObject({

@@ -31,6 +31,12 @@ export interface Transition {
   requires?: readonly Requirement[];
 }
 
+/**
+ * Every workflow has a `merged` state (type closed) that no transition reaches:
+ * only a merge puts a ticket there, and nothing takes it out.
+ */
+export const MERGED_STATE = "merged";
+
 export interface Workflow {
   prefix: string;
   initial: string;
@@ -49,6 +55,7 @@ export const WORKFLOWS: Readonly<Record<TicketType, Workflow>> = {
       resolved: "resolved",
       closed: "closed",
       canceled: "closed",
+      merged: "closed",
     },
     transitions: [
       { from: ["new", "on_hold", "resolved"], to: "in_progress" },
@@ -68,6 +75,7 @@ export const WORKFLOWS: Readonly<Record<TicketType, Workflow>> = {
       fulfilled: "resolved",
       closed: "closed",
       canceled: "closed",
+      merged: "closed",
     },
     transitions: [
       { from: ["new", "on_hold", "fulfilled"], to: "in_progress" },
@@ -86,6 +94,7 @@ export const WORKFLOWS: Readonly<Record<TicketType, Workflow>> = {
       known_error: "open",
       resolved: "resolved",
       closed: "closed",
+      merged: "closed",
     },
     transitions: [
       { from: ["new", "resolved"], to: "investigating" },

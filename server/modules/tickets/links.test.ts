@@ -109,6 +109,68 @@ describe("merge", () => {
     expect((await admin.get(`/api/v1/tickets/${source.id}/links`)).json().items[0]).toMatchObject({
       kind: "duplicate_of",
     });
+    const fromTarget = (await admin.get(`/api/v1/tickets/${target.id}/links`)).json().items[0];
+    expect(fromTarget).toMatchObject({ kind: "duplicated_by", ticket: { id: source.id, mergedIntoId: target.id } });
+  });
+
+  it("closes the source in the merged state, moves its files, names the target on its timeline", async () => {
+    const source = await ticket();
+    const target = await ticket();
+    const file = await admin.post(`/api/v1/tickets/${source.id}/attachments`, {
+      filename: "trace.txt",
+      contentBase64: Buffer.from("trace").toString("base64"),
+    });
+    expect(file.statusCode).toBe(201);
+    const open = async () =>
+      (await admin.get("/api/v1/tickets?stateType=new,open,pending&limit=200"))
+        .json()
+        .items.map((x: { id: string }) => x.id);
+    expect(await open()).toContain(source.id);
+    const merged = (await admin.post(`/api/v1/tickets/${source.id}/merge`, { targetId: target.id })).json();
+    expect(merged).toMatchObject({ state: "merged", stateType: "closed", abilities: { transitions: [] } });
+    expect(merged.closedAt).not.toBeNull();
+    expect(await open()).not.toContain(source.id);
+    const files = (await admin.get(`/api/v1/tickets/${target.id}/attachments`)).json().items;
+    expect(files.map((f: { filename: string }) => f.filename)).toEqual(["trace.txt"]);
+    expect((await admin.get(`/api/v1/tickets/${source.id}/attachments`)).json().items).toEqual([]);
+    const sourceTimeline = (await admin.get(`/api/v1/tickets/${source.id}/articles`)).json().items;
+    expect(sourceTimeline.at(-1).event).toMatchObject({ mergedInto: { id: target.id, number: target.number } });
+    const targetTimeline = (await admin.get(`/api/v1/tickets/${target.id}/articles`)).json().items;
+    expect(targetTimeline.at(-1).event.merged).toMatchObject({ number: source.number, attachments: 1 });
+    // No clock keeps counting on the merged ticket.
+    const sla = (await admin.get(`/api/v1/tickets/${source.id}/sla`)).json();
+    expect(sla.clocks.filter((c: { status: string }) => c.status === "running")).toEqual([]);
+  });
+
+  it("a duplicate link can be removed from either side", async () => {
+    const dup = await ticket();
+    const original = await ticket();
+    await admin.post(`/api/v1/tickets/${dup.id}/links`, { targetId: original.id, kind: "duplicate_of" });
+    const links = async (id: string) => (await admin.get(`/api/v1/tickets/${id}/links`)).json().items;
+    expect((await links(original.id))[0].kind).toBe("duplicated_by");
+    const gone = await admin.delete(`/api/v1/tickets/${original.id}/links/${dup.id}?kind=duplicated_by`);
+    expect(gone.statusCode).toBe(204);
+    expect(await links(dup.id)).toEqual([]);
+  });
+});
+
+describe("watchers", () => {
+  it("a deactivated watcher stays listed and does not block adding others", async () => {
+    const w1 = await createUser(admin, { kind: "agent" });
+    const w2 = await createUser(admin, { kind: "agent" });
+    const inc = await ticket({ watcherIds: [w1.id] });
+    const user = (await admin.get(`/api/v1/users/${w1.id}`)).json();
+    expect((await admin.patch(`/api/v1/users/${w1.id}`, { version: user.version, active: false })).statusCode).toBe(
+      200,
+    );
+    const res = await admin.patch(`/api/v1/tickets/${inc.id}`, { version: inc.version, watcherIds: [w1.id, w2.id] });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().watcherIds.sort()).toEqual([w1.id, w2.id].sort());
+    // A deactivated person cannot be added anew.
+    const other = await ticket();
+    const refused = await admin.patch(`/api/v1/tickets/${other.id}`, { version: other.version, watcherIds: [w1.id] });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().errors[0].field).toBe("body.watcherIds");
   });
 });
 

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { LinkCreateSchema, LinkKindSchema, LinkSchema } from "../../../common/tickets.ts";
-import { ticketNumber } from "../../../common/workflows.ts";
+import { MERGED_STATE, ticketNumber } from "../../../common/workflows.ts";
 import { type Executor, inTransaction } from "../../db/database.ts";
 import type { TicketRow } from "../../db/types.ts";
 import { appendAudit } from "../../platform/audit.ts";
@@ -14,7 +14,7 @@ import * as repo from "./repository.ts";
 import { loadAccess, readableTicket, snapshot, systemEvent } from "./service.ts";
 import { afterTicketChange } from "./sla.ts";
 
-type LinkKind = z.infer<typeof LinkKindSchema>;
+type LinkKind = z.infer<typeof LinkKindSchema> | "duplicated_by";
 type Link = z.infer<typeof LinkSchema>;
 
 /** Stored as (source, target, kind): `parent` = source is the parent; `duplicate` = source duplicates target. */
@@ -22,6 +22,7 @@ function stored(id: string, targetId: string, kind: LinkKind) {
   if (kind === "parent_of") return { source_id: id, target_id: targetId, kind: "parent" as const };
   if (kind === "child_of") return { source_id: targetId, target_id: id, kind: "parent" as const };
   if (kind === "duplicate_of") return { source_id: id, target_id: targetId, kind: "duplicate" as const };
+  if (kind === "duplicated_by") return { source_id: targetId, target_id: id, kind: "duplicate" as const };
   const [a, b] = [id, targetId].sort() as [string, string];
   return { source_id: a, target_id: b, kind: "related" as const };
 }
@@ -126,6 +127,7 @@ async function listLinksIn(db: Executor, access: TicketAccess, id: string) {
         title: other.title,
         state: other.state,
         stateType: other.state_type,
+        mergedIntoId: other.merged_into_id,
       },
     });
   }
@@ -160,9 +162,25 @@ export async function mergeTicket(deps: Deps, ctx: RequestContext, id: string, t
       .where("ticket_id", "=", id)
       .where("kind", "in", ["reply", "note"])
       .executeTakeFirst();
+    const files = await tx
+      .updateTable("attachments")
+      .set({ ticket_id: targetId })
+      .where("ticket_id", "=", id)
+      .executeTakeFirst();
+    // The merged state is closed: the ticket leaves open work lists and counts, and its clocks stop.
     const merged = await tx
       .updateTable("tickets")
-      .set({ merged_into_id: targetId, escalation_at: null, version: row.version + 1, updated_at: now })
+      .set({
+        merged_into_id: targetId,
+        state: MERGED_STATE,
+        state_type: "closed",
+        hold_reason: null,
+        closed_at: now,
+        escalation_at: null,
+        sla_due_at: null,
+        version: row.version + 1,
+        updated_at: now,
+      })
       .where("id", "=", id)
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -178,13 +196,20 @@ export async function mergeTicket(deps: Deps, ctx: RequestContext, id: string, t
       before: snapshot(presentTicket(row, watcherIds, access)),
       after: snapshot(presentTicket(merged, watcherIds, access)),
     });
-    await systemEvent(tx, ctx, id, changes, now);
+    await systemEvent(tx, ctx, id, changes, now, {
+      mergedInto: { id: targetId, number: ticketNumber(target.type, target.number) },
+    });
     await repo.insertArticle(tx, {
       ticketId: targetId,
       kind: "system",
       authorId: ctx.actor.id,
       event: {
-        merged: { from: id, number: ticketNumber(row.type, row.number), articles: Number(moved.numUpdatedRows) },
+        merged: {
+          from: id,
+          number: ticketNumber(row.type, row.number),
+          articles: Number(moved.numUpdatedRows),
+          attachments: Number(files.numUpdatedRows),
+        },
       },
       source: ctx.source,
       at: now,

@@ -168,7 +168,9 @@ export async function updateTicket(
     if (input.problemId !== undefined && input.problemId !== null && row.type !== "incident") {
       throw new Invalid([{ field: "body.problemId", message: "only incidents link to a problem" }]);
     }
-    const errors = await checkReferences(tx, input);
+    // Watchers already on the ticket stay even when they have been deactivated since; only new ones are checked.
+    const addedWatchers = input.watcherIds?.filter((w) => !watcherIds.includes(w));
+    const errors = await checkReferences(tx, { ...input, watcherIds: addedWatchers });
     const custom =
       input.customFields !== undefined
         ? await validateCustomFields(tx, row.type, input.customFields, row.custom_fields ?? {})
@@ -236,6 +238,7 @@ export async function systemEvent(
   ticketId: string,
   changes: Record<string, [unknown, unknown]>,
   at: Date,
+  extra: Record<string, unknown> = {},
 ): Promise<void> {
   const shown = Object.fromEntries(Object.entries(changes).filter(([k]) => TIMELINE_FIELDS.includes(k)));
   if (Object.keys(shown).length === 0) return;
@@ -243,7 +246,7 @@ export async function systemEvent(
     ticketId,
     kind: "system",
     authorId: ctx.actor.via === "system" ? null : ctx.actor.id,
-    event: { changes: shown },
+    event: { changes: shown, ...extra },
     source: ctx.source,
     at,
   });

@@ -146,7 +146,7 @@ describe("saved views in the work list", () => {
                 filters: { stateType: ["new", "open", "pending"] },
                 count: 1000,
                 countCapped: true,
-                abilities: { delete: false },
+                abilities: { update: false, delete: false },
               },
             ],
           }),

@@ -29,6 +29,7 @@ const ADMIN_PERMISSIONS: readonly Permission[] = [
   "sla.manage",
   "priority.manage",
   "category.manage",
+  "customfield.manage",
 ];
 
 /**
@@ -47,7 +48,8 @@ export function firstAdminPage(me: Me | null): string {
   if (can(me, "calendar.manage")) return "/admin/calendars";
   if (can(me, "sla.manage")) return "/admin/sla-policies";
   if (can(me, "priority.manage")) return "/admin/priority-matrix";
-  return "/admin/categories";
+  if (can(me, "category.manage")) return "/admin/categories";
+  return "/admin/custom-fields";
 }
 
 /** The place a user lands on after signing in, unless they were on their way somewhere. */

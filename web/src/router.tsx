@@ -11,6 +11,7 @@ import { GroupsPage } from "./pages/admin/groups-page.tsx";
 import { OrganizationsPage } from "./pages/admin/organizations-page.tsx";
 import { CalendarsPage } from "./pages/admin/settings/calendars-page.tsx";
 import { CategoriesPage } from "./pages/admin/settings/categories-page.tsx";
+import { CustomFieldsPage } from "./pages/admin/settings/custom-fields-page.tsx";
 import { PriorityMatrixPage } from "./pages/admin/settings/priority-matrix-page.tsx";
 import { SlaPoliciesPage } from "./pages/admin/settings/sla-policies-page.tsx";
 import { UsersPage } from "./pages/admin/users-page.tsx";
@@ -148,6 +149,12 @@ const categoriesRoute = createRoute({
   beforeLoad: settingsGuard("category.manage"),
   component: CategoriesPage,
 });
+const customFieldsRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "custom-fields",
+  beforeLoad: settingsGuard("customfield.manage"),
+  component: CustomFieldsPage,
+});
 const usersRoute = createRoute({ getParentRoute: () => adminRoute, path: "users", component: UsersPage });
 const organizationsRoute = createRoute({
   getParentRoute: () => adminRoute,
@@ -194,6 +201,7 @@ const routeTree = rootRoute.addChildren([
       slaPoliciesRoute,
       priorityMatrixRoute,
       categoriesRoute,
+      customFieldsRoute,
     ]),
   ]),
   portalRoute.addChildren([portalHomeRoute, portalNewRoute, portalRequestRoute]),

@@ -34,7 +34,7 @@ export interface TicketListParams {
   sla?: string;
   createdFrom?: string;
   createdTo?: string;
-  sort?: "createdAt" | "-createdAt";
+  sort?: "createdAt" | "-createdAt" | "updatedAt" | "-updatedAt" | "priority" | "-priority" | "slaDue" | "-slaDue";
   cursor?: string;
   limit?: number;
 }

@@ -6,6 +6,7 @@ import {
   IconCalendarTime,
   IconCategory,
   IconChartBar,
+  IconForms,
   IconGridDots,
   IconHome,
   IconHourglass,
@@ -29,7 +30,8 @@ type AdminTo =
   | "/admin/calendars"
   | "/admin/sla-policies"
   | "/admin/priority-matrix"
-  | "/admin/categories";
+  | "/admin/categories"
+  | "/admin/custom-fields";
 
 const MAIN: { to: To; label: string; icon: ReactNode }[] = [
   { to: "/", label: "Home", icon: <IconHome size={18} stroke={1.7} aria-hidden /> },
@@ -79,6 +81,12 @@ const SERVICE_DESK: AdminEntry[] = [
     shown: (me) => can(me, "priority.manage"),
   },
   { to: "/admin/categories", label: "Categories", icon: IconCategory, shown: (me) => can(me, "category.manage") },
+  {
+    to: "/admin/custom-fields",
+    label: "Custom fields",
+    icon: IconForms,
+    shown: (me) => can(me, "customfield.manage"),
+  },
 ];
 
 function isActive(pathname: string, to: string): boolean {

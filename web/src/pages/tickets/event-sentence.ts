@@ -17,9 +17,18 @@ function list(parts: string[]): string {
  * A system entry as a sentence: "Grace Agent changed the state from New to On hold (awaiting vendor)
  * and assigned it to Sam". `changes` is `{field: [before, after]}`.
  */
-export function eventSentence(actor: string, changes: Record<string, Change>, names: Names): string {
+export function eventSentence(
+  actor: string,
+  changes: Record<string, Change>,
+  names: Names,
+  mergedInto?: string | null,
+): string {
   const parts: string[] = [];
   const [holdBefore, holdAfter] = (changes.holdReason ?? [null, null]).map(str);
+  if (changes.mergedIntoId) {
+    // A merge also moves the state to Merged: one sentence says both.
+    return `${actor} merged it into ${mergedInto ?? "another ticket"}`;
+  }
   if (changes.state) {
     const [before, after] = changes.state.map(str);
     parts.push(
@@ -45,8 +54,13 @@ export function eventSentence(actor: string, changes: Record<string, Change>, na
     else if (before) parts.push(`unassigned ${names.user(before)}`);
   }
   if (changes.problemId) parts.push(str(changes.problemId[1]) ? "linked it to a problem" : "unlinked the problem");
-  if (changes.mergedIntoId) parts.push("merged it into another ticket");
   return `${actor} ${parts.length ? list(parts) : "updated the ticket"}`;
+}
+
+/** The number of the ticket a merge entry names, when the event carries one. */
+export function mergedIntoOf(event: Record<string, unknown> | null): string | null {
+  const into = event?.mergedInto as { number?: unknown } | undefined;
+  return typeof into?.number === "string" ? into.number : null;
 }
 
 /** The `{field: [before, after]}` inside an article's event, when it has that shape. */
@@ -79,10 +93,12 @@ export function specialSentence(event: Record<string, unknown> | null): string |
       ? `The ${label} target was breached`
       : `The ${label} target reached its warning threshold`;
   }
-  const merged = event?.merged as { number?: unknown; articles?: unknown } | undefined;
+  const merged = event?.merged as { number?: unknown; articles?: unknown; attachments?: unknown } | undefined;
   if (merged && typeof merged === "object") {
     const n = typeof merged.articles === "number" ? merged.articles : 0;
-    return `${String(merged.number ?? "A ticket")} was merged into this ticket (${n} ${n === 1 ? "entry" : "entries"} moved)`;
+    const files = typeof merged.attachments === "number" ? merged.attachments : 0;
+    const moved = `${n} ${n === 1 ? "entry" : "entries"}${files ? ` and ${files} ${files === 1 ? "file" : "files"}` : ""}`;
+    return `${String(merged.number ?? "A ticket")} was merged into this ticket (${moved} moved)`;
   }
   return null;
 }

@@ -5,6 +5,7 @@ const SHORTCUTS: { keys: string[]; text: string }[] = [
   { keys: ["j", "↓"], text: "Next ticket" },
   { keys: ["k", "↑"], text: "Previous ticket" },
   { keys: ["Enter"], text: "Open the ticket" },
+  { keys: ["x"], text: "Select or unselect the ticket" },
   { keys: ["/"], text: "Search" },
   { keys: ["c"], text: "New ticket" },
   { keys: ["?"], text: "Show these shortcuts" },

@@ -1,13 +1,15 @@
-import { Button, type ButtonProps, Group, Modal, Select, Stack, Text, Textarea } from "@mantine/core";
-import { useMutation } from "@tanstack/react-query";
+import { Button, type ButtonProps, Checkbox, Group, Modal, Select, Stack, Text, Textarea } from "@mantine/core";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import type { Ticket, TransitionInput } from "../../../../common/tickets.ts";
-import { findTransition, isTerminal, type Requirement } from "../../../../common/workflows.ts";
-import { transitionTicket } from "../../api/tickets.ts";
+import { findTransition, isTerminal, type Requirement, stateType } from "../../../../common/workflows.ts";
+import { keys } from "../../api/queries.ts";
+import { listLinks } from "../../api/ticket-extras.ts";
+import { listTickets, transitionTicket } from "../../api/tickets.ts";
 import { type FieldErrors, handleSaveError } from "../../lib/form-errors.ts";
 import { notifySuccess } from "../../lib/notify.ts";
 import { HOLD_REASON_OPTIONS, humanize, RESOLUTION_CODE_OPTIONS, stateLabel, transitionLabel } from "./labels.ts";
-import { useTicketUpdates } from "./use-ticket.ts";
+import { linksKey, useTicketUpdates } from "./use-ticket.ts";
 
 const REQUIREMENTS: Requirement[] = ["reason", "resolutionCode", "resolution", "rootCause", "workaround"];
 
@@ -22,10 +24,50 @@ function sentences(errors: FieldErrors): FieldErrors {
   return Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, v.charAt(0).toUpperCase() + v.slice(1)]));
 }
 
+const DONE = ["resolved", "closed"];
+
+/**
+ * What follows this ticket when it is resolved or closed and the agent agrees:
+ * its open children, and a problem's open incidents when the problem is resolved.
+ */
+function useFollowers(ticket: Ticket) {
+  const links = useQuery({ queryKey: linksKey(ticket.id), queryFn: () => listLinks(ticket.id) });
+  const open = { problemId: ticket.id, stateType: "new,open,pending", limit: 100 };
+  const incidents = useQuery({
+    queryKey: [...keys.tickets, "list", open],
+    queryFn: () => listTickets(open),
+    enabled: ticket.type === "problem",
+  });
+  const children = (links.data?.items ?? []).filter(
+    (l) => l.kind === "parent_of" && !DONE.includes(l.ticket.stateType),
+  ).length;
+  return (to: string): Followers | null => {
+    if (!DONE.includes(stateType(ticket.type, to) ?? "")) return null;
+    const linked = ticket.type === "problem" && to === "resolved" ? (incidents.data?.items.length ?? 0) : 0;
+    return children + linked > 0 ? { children, incidents: linked } : null;
+  };
+}
+
+interface Followers {
+  children: number;
+  incidents: number;
+}
+
+function followersText({ children, incidents }: Followers, to: string): string {
+  const parts = [
+    ...(children ? [`the ${children === 1 ? "open child ticket" : `${children} open child tickets`}`] : []),
+    ...(incidents
+      ? [`the ${incidents === 1 ? "open incident" : `${incidents} open incidents`} linked to this problem`]
+      : []),
+  ];
+  return `Also move ${parts.join(" and ")} to ${humanize(to).toLowerCase()}, where their workflow allows`;
+}
+
 /** One button per state the caller may move the ticket to. */
 export function StateActions({ ticket }: { ticket: Ticket }) {
   const [target, setTarget] = useState<string | null>(null);
   const { saved } = useTicketUpdates(ticket.id);
+  const followersFor = useFollowers(ticket);
   const direct = useMutation({
     mutationFn: (to: string) => transitionTicket(ticket.id, { to, version: ticket.version }),
     onSuccess: async (t) => {
@@ -38,7 +80,7 @@ export function StateActions({ ticket }: { ticket: Ticket }) {
   if (ticket.abilities.transitions.length === 0) return null;
   const start = (to: string) => {
     const needs = findTransition(ticket.type, ticket.state, to)?.requires ?? [];
-    if (needs.length === 0 && !isTerminal(ticket.type, to)) direct.mutate(to);
+    if (needs.length === 0 && !isTerminal(ticket.type, to) && !followersFor(to)) direct.mutate(to);
     else setTarget(to);
   };
   return (
@@ -63,15 +105,28 @@ export function StateActions({ ticket }: { ticket: Ticket }) {
         title={target ? transitionLabel(ticket.state, target) : ""}
         size="md"
       >
-        {target && <TransitionForm ticket={ticket} to={target} onDone={() => setTarget(null)} />}
+        {target && (
+          <TransitionForm ticket={ticket} to={target} followers={followersFor(target)} onDone={() => setTarget(null)} />
+        )}
       </Modal>
     </>
   );
 }
 
-function TransitionForm({ ticket, to, onDone }: { ticket: Ticket; to: string; onDone: () => void }) {
+function TransitionForm({
+  ticket,
+  to,
+  followers,
+  onDone,
+}: {
+  ticket: Ticket;
+  to: string;
+  followers: Followers | null;
+  onDone: () => void;
+}) {
   const needs = findTransition(ticket.type, ticket.state, to)?.requires ?? [];
   const [values, setValues] = useState<Partial<Record<Requirement, string>>>({});
+  const [cascade, setCascade] = useState(true);
   const [errors, setErrors] = useState<FieldErrors>({});
   const { saved } = useTicketUpdates(ticket.id);
   const set = (key: Requirement, value: string | null) => {
@@ -80,7 +135,7 @@ function TransitionForm({ ticket, to, onDone }: { ticket: Ticket; to: string; on
   };
   const mutation = useMutation({
     mutationFn: () => {
-      const body: TransitionInput = { to, version: ticket.version };
+      const body: TransitionInput = { to, version: ticket.version, ...(followers && cascade ? { cascade: true } : {}) };
       for (const key of needs) {
         const value = values[key]?.trim();
         // Left empty, the server names the field: its message goes beside it.
@@ -160,6 +215,13 @@ function TransitionForm({ ticket, to, onDone }: { ticket: Ticket; to: string; on
         {needs.includes("resolution") && text("resolution", "Resolution", "What was done; the requester sees this")}
         {needs.includes("rootCause") && text("rootCause", "Root cause", "Why it happened")}
         {needs.includes("workaround") && text("workaround", "Workaround", "How to get going until it is fixed")}
+        {followers && (
+          <Checkbox
+            label={followersText(followers, to)}
+            checked={cascade}
+            onChange={(e) => setCascade(e.currentTarget.checked)}
+          />
+        )}
       </Stack>
       <Group justify="flex-end" mt="xl" gap="sm">
         <Button variant="default" onClick={onDone}>

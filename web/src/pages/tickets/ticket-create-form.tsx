@@ -1,6 +1,7 @@
 import { Group, Input, SegmentedControl, Select, SimpleGrid, Stack, Text, Textarea, TextInput } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
+import type { CustomField } from "../../../../common/custom-fields.ts";
 import type { Ticket, TicketCreate } from "../../../../common/tickets.ts";
 import { DEFAULT_PRIORITY_MATRIX, type TicketType } from "../../../../common/workflows.ts";
 import { keys, priorityMatrixQuery } from "../../api/queries.ts";
@@ -8,6 +9,7 @@ import { createTicket } from "../../api/tickets.ts";
 import { type FieldErrors, handleSaveError } from "../../lib/form-errors.ts";
 import { textToHtml } from "../../lib/html.ts";
 import { FormActions } from "../admin/form-drawer.tsx";
+import { NewTicketCustomFields, newTicketValues, sentences, useCustomFieldDefs } from "./custom-field-input.tsx";
 import { LEVEL_OPTIONS, PRIORITY_LABELS, TYPE_OPTIONS } from "./labels.ts";
 import { PriorityBadge } from "./ticket-badges.tsx";
 import { CategorySelect, GroupSelect, UserSelect } from "./ticket-pickers.tsx";
@@ -22,6 +24,7 @@ interface Values {
   assigneeId: string | null;
   requesterId: string | null;
   categoryId: string | null;
+  customFields: Record<string, unknown>;
 }
 
 const FIELDS = [
@@ -34,9 +37,10 @@ const FIELDS = [
   "assigneeId",
   "requesterId",
   "categoryId",
+  "customFields",
 ];
 
-function body(v: Values): TicketCreate {
+function body(v: Values, defs: CustomField[]): TicketCreate {
   const out: TicketCreate = {
     type: v.type,
     title: v.title.trim(),
@@ -48,6 +52,8 @@ function body(v: Values): TicketCreate {
   if (v.assigneeId) out.assigneeId = v.assigneeId;
   if (v.requesterId) out.requesterId = v.requesterId;
   if (v.categoryId) out.categoryId = v.categoryId;
+  const customFields = newTicketValues(defs, v.customFields);
+  if (Object.keys(customFields).length) out.customFields = customFields;
   return out;
 }
 
@@ -70,21 +76,33 @@ export function TicketCreateForm({ onCreated, onCancel }: { onCreated: (t: Ticke
     assigneeId: null,
     requesterId: null,
     categoryId: null,
+    customFields: {},
   });
   const [errors, setErrors] = useState<FieldErrors>({});
   const set = <K extends keyof Values>(key: K, value: Values[K]) => {
     setValues((v) => ({ ...v, [key]: value }));
     setErrors(({ [key]: _, ...rest }) => rest);
   };
+  const setCustom = (key: string, value: unknown) => {
+    setValues((v) => ({ ...v, customFields: { ...v.customFields, [key]: value } }));
+    setErrors(({ [`customFields.${key}`]: _, ...rest }) => rest);
+  };
   const priority = usePriorityPreview(values.impact, values.urgency);
+  const defs = useCustomFieldDefs(values.type);
 
   const mutation = useMutation({
-    mutationFn: () => createTicket(body(values)),
+    mutationFn: () => createTicket(body(values, defs.data ?? [])),
     onSuccess: async (ticket) => {
       await queryClient.invalidateQueries({ queryKey: keys.tickets });
       onCreated(ticket);
     },
-    onError: (error) => handleSaveError(error, { noun: "ticket", fields: FIELDS, setFieldErrors: setErrors }),
+    onError: (error) =>
+      handleSaveError(error, {
+        noun: "ticket",
+        fields: FIELDS,
+        paths: true,
+        setFieldErrors: (e) => setErrors(sentences(e)),
+      }),
   });
 
   const onSubmit = (event: FormEvent) => {
@@ -187,6 +205,7 @@ export function TicketCreateForm({ onCreated, onCancel }: { onCreated: (t: Ticke
           onChange={(v) => set("categoryId", v)}
           error={errors.categoryId}
         />
+        <NewTicketCustomFields type={values.type} values={values.customFields} onChange={setCustom} errors={errors} />
       </Stack>
       <FormActions onCancel={onCancel} submitLabel="Create ticket" loading={mutation.isPending} />
     </form>

@@ -9,9 +9,10 @@ import { notifySuccess } from "../../lib/notify.ts";
 import { OrganizationSelect } from "../admin/entity-selects.tsx";
 import { LEVEL_OPTIONS, PRIORITY_LABELS } from "./labels.ts";
 import { PriorityBadge } from "./ticket-badges.tsx";
+import { TicketCustomFields } from "./ticket-custom-fields.tsx";
 import { CategorySelect, GroupSelect, UserSelect } from "./ticket-pickers.tsx";
 import { ProblemLink } from "./ticket-problem.tsx";
-import { useTicketUpdates } from "./use-ticket.ts";
+import { ticketWriteScope, useLatestTicket, useTicketUpdates } from "./use-ticket.ts";
 
 const FIELDS = [
   "groupId",
@@ -43,9 +44,11 @@ function Fact({ label, value }: { label: string; value: string }) {
 export function TicketFields({ ticket }: { ticket: Ticket }) {
   const [errors, setErrors] = useState<FieldErrors>({});
   const { saved, reload } = useTicketUpdates(ticket.id);
+  const latest = useLatestTicket(ticket);
   const mutation = useMutation({
+    scope: ticketWriteScope(ticket.id),
     mutationFn: (patch: Omit<TicketUpdate, "version">) =>
-      updateTicket(ticket.id, { ...patch, version: ticket.version }),
+      updateTicket(ticket.id, { ...patch, version: latest().version }),
     onSuccess: async (t) => {
       await saved(t);
       notifySuccess(`${t.number} was saved.`);
@@ -151,6 +154,7 @@ export function TicketFields({ ticket }: { ticket: Ticket }) {
             onChange={(problemId) => save("problemId", { problemId })}
           />
         )}
+        <TicketCustomFields ticket={ticket} disabled={readOnly} />
         <Divider my={4} />
         <Stack gap={4}>
           <Fact label="Created" value={formatRelative(ticket.createdAt)} />

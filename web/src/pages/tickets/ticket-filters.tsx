@@ -1,10 +1,11 @@
-import { Button, Group, Kbd, MultiSelect, Stack, TextInput } from "@mantine/core";
+import { Button, Group, Kbd, MultiSelect, Select, Stack, TextInput } from "@mantine/core";
 import { useDebouncedCallback } from "@mantine/hooks";
-import { IconAdjustmentsHorizontal, IconFilterOff, IconSearch } from "@tabler/icons-react";
+import { IconAdjustmentsHorizontal, IconArrowsSort, IconFilterOff, IconSearch } from "@tabler/icons-react";
 import { type RefObject, useEffect, useState } from "react";
+import { TICKET_SORTS, type TicketSort } from "../../../../common/tickets.ts";
 import { PRIORITY_OPTIONS, STATE_TYPE_OPTIONS, TYPE_OPTIONS } from "./labels.ts";
 import { GroupSelect, UserSelect } from "./ticket-pickers.tsx";
-import { type FilterKey, hasFilters, joinList, splitList, type TicketSearch } from "./ticket-views.ts";
+import { type FilterKey, hasFilters, joinList, SORT_OPTIONS, splitList, type TicketSearch } from "./ticket-views.ts";
 
 const ASSIGNEE_EXTRA = [
   { value: "me", label: "Me" },
@@ -15,9 +16,37 @@ interface TicketFiltersProps {
   search: TicketSearch;
   onChange: (patch: Partial<TicketSearch>) => void;
   searchRef: RefObject<HTMLInputElement | null>;
+  /** The order the list is in (from the URL, else the view). */
+  sort: TicketSort;
 }
 
-export function TicketFilters({ search, onChange, searchRef }: TicketFiltersProps) {
+const isSort = (value: string | null): value is TicketSort => (TICKET_SORTS as readonly string[]).includes(value ?? "");
+
+/** The list's order; on a phone it sits with the folded filters, on wider screens beside the search. */
+function SortSelect(props: {
+  sort: TicketSort;
+  onChange: (patch: Partial<TicketSearch>) => void;
+  visibleFrom?: "sm";
+  hiddenFrom?: "sm";
+}) {
+  const { sort, onChange, ...visibility } = props;
+  return (
+    <Select
+      aria-label="Sort"
+      data={SORT_OPTIONS}
+      value={sort}
+      onChange={(value) => isSort(value) && onChange({ sort: value })}
+      allowDeselect={false}
+      leftSection={<IconArrowsSort size={16} aria-hidden />}
+      w={{ base: "100%", sm: 210 }}
+      ml={{ sm: "auto" }}
+      comboboxProps={{ withinPortal: true }}
+      {...visibility}
+    />
+  );
+}
+
+export function TicketFilters({ search, onChange, searchRef, sort }: TicketFiltersProps) {
   const [text, setText] = useState(search.q ?? "");
   const [filtersOpen, setFiltersOpen] = useState(false);
   const commitText = useDebouncedCallback((q: string) => onChange({ q: q.trim() || undefined }), 300);
@@ -77,6 +106,7 @@ export function TicketFilters({ search, onChange, searchRef }: TicketFiltersProp
         >
           Filters{hasFilters(search) ? " •" : ""}
         </Button>
+        <SortSelect sort={sort} onChange={onChange} visibleFrom="sm" />
       </Group>
       <Group
         id="ticket-filters"
@@ -119,6 +149,7 @@ export function TicketFilters({ search, onChange, searchRef }: TicketFiltersProp
           w={{ base: "100%", sm: 170 }}
           {...single("assigneeId")}
         />
+        <SortSelect sort={sort} onChange={onChange} hiddenFrom="sm" />
         {hasFilters(search) && (
           <Button
             variant="subtle"

@@ -20,13 +20,17 @@ import { isApiError } from "../../api/client.ts";
 import { formatRelative } from "../../lib/format.ts";
 import { errorMessage } from "../../lib/notify.ts";
 import { humanize } from "./labels.ts";
+import { MergeAction, MergedBanner } from "./merge-dialog.tsx";
 import { RichText } from "./rich-text.tsx";
 import { SlaChips } from "./sla-chips.tsx";
 import { StateActions } from "./ticket-actions.tsx";
+import { TicketAttachments } from "./ticket-attachments.tsx";
 import { PriorityBadge, StateBadge, TypeBadge } from "./ticket-badges.tsx";
 import { TicketComposer } from "./ticket-composer.tsx";
 import { TicketFields } from "./ticket-fields.tsx";
+import { TicketLinks } from "./ticket-links.tsx";
 import { TicketTimeline } from "./ticket-timeline.tsx";
+import { TicketWatchers } from "./ticket-watchers.tsx";
 import { useGroupNames, useUserNames } from "./use-names.ts";
 import { useArticles, useTicket } from "./use-ticket.ts";
 
@@ -127,11 +131,15 @@ function TicketView({ ticket }: { ticket: Ticket }) {
           Opened {formatRelative(ticket.createdAt)} · updated {formatRelative(ticket.updatedAt)}
         </Text>
         <SlaChips ticketId={ticket.id} />
-        <StateActions ticket={ticket} />
+        <Group gap="xs" justify="space-between" align="flex-start">
+          <StateActions ticket={ticket} />
+          <MergeAction ticket={ticket} />
+        </Group>
       </Stack>
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Stack gap="lg">
+            <MergedBanner ticket={ticket} />
             <Outcome ticket={ticket} />
             <Paper withBorder p="md" radius="lg" component="section" aria-labelledby="ticket-description">
               <Title order={2} fz="md" mb="sm" id="ticket-description">
@@ -139,6 +147,7 @@ function TicketView({ ticket }: { ticket: Ticket }) {
               </Title>
               <RichText html={ticket.description} />
             </Paper>
+            <TicketAttachments ticket={ticket} />
             <section aria-labelledby="ticket-activity">
               <Title order={2} fz="md" mb="sm" id="ticket-activity">
                 Activity
@@ -149,7 +158,11 @@ function TicketView({ ticket }: { ticket: Ticket }) {
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 4 }}>
-          <TicketFields ticket={ticket} />
+          <Stack gap="lg">
+            <TicketFields ticket={ticket} />
+            <TicketWatchers ticket={ticket} />
+            <TicketLinks ticket={ticket} />
+          </Stack>
         </Grid.Col>
       </Grid>
     </Container>

@@ -3,7 +3,7 @@ import { IconActivity, IconLock } from "@tabler/icons-react";
 import type { Article } from "../../../../common/tickets.ts";
 import { initials } from "../../layout/user-menu.tsx";
 import { formatRelative } from "../../lib/format.ts";
-import { changesOf, eventSentence, type Names, specialSentence } from "./event-sentence.ts";
+import { changesOf, eventSentence, mergedIntoOf, type Names, specialSentence } from "./event-sentence.ts";
 import { RichText } from "./rich-text.tsx";
 
 function When({ at }: { at: string }) {
@@ -64,7 +64,8 @@ function Message({ article, showKind }: { article: Article; showKind: boolean })
 
 function SystemEntry({ article, names }: { article: Article; names: Names }) {
   const sentence =
-    specialSentence(article.event) ?? eventSentence(article.author?.name ?? "Steward", changesOf(article.event), names);
+    specialSentence(article.event) ??
+    eventSentence(article.author?.name ?? "Steward", changesOf(article.event), names, mergedIntoOf(article.event));
   return (
     <Group gap="sm" wrap="nowrap" px={4} align="flex-start" data-kind="system">
       <ThemeIcon size={24} radius="xl" variant="light" color="gray">

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TICKET_SORTS, type TicketSort } from "../../../../common/tickets.ts";
 import type { TicketListParams } from "../../api/tickets.ts";
 import type { SavedView, ViewFilters } from "../../api/views.ts";
 
@@ -26,6 +27,8 @@ export const TicketSearchSchema = z.object({
   groupId: id.catch(undefined),
   assigneeId: id.catch(undefined),
   q: z.string().max(200).optional().catch(undefined),
+  /** The order chosen here; else the view's own; else the server's (newest first). */
+  sort: z.enum(TICKET_SORTS).optional().catch(undefined),
 });
 export type TicketSearch = z.infer<typeof TicketSearchSchema>;
 export type FilterKey = "type" | "priority" | "stateType" | "groupId" | "assigneeId";
@@ -48,11 +51,11 @@ export function filtersToParams(filters: SavedView["filters"]): Record<string, s
   return out;
 }
 
-/** The list query's parameters as a view stores them (lists as arrays); paging and sort are not kept. */
+/** The list query's parameters as a view stores them (lists as arrays), its sort included; paging is not kept. */
 export function paramsToFilters(params: TicketListParams): ViewFilters {
   const out: ViewFilters = {};
   for (const [key, value] of Object.entries(params)) {
-    if (value === undefined || value === "" || ["cursor", "limit", "sort"].includes(key)) continue;
+    if (value === undefined || value === "" || ["cursor", "limit"].includes(key)) continue;
     out[key] = MULTI.has(key) ? String(value).split(",").filter(Boolean) : String(value);
   }
   return out;
@@ -110,6 +113,7 @@ export function listParams(search: TicketSearch, base: Record<string, string>): 
     if (value) params[key] = value;
   }
   if (search.q?.trim()) params.q = search.q.trim();
+  if (search.sort) params.sort = search.sort;
   return params;
 }
 
@@ -119,3 +123,24 @@ export function hasFilters(search: TicketSearch): boolean {
 
 export const splitList = (value: string | undefined): string[] => (value ? value.split(",").filter(Boolean) : []);
 export const joinList = (values: string[]): string | undefined => (values.length ? values.join(",") : undefined);
+
+export const DEFAULT_SORT: TicketSort = "-createdAt";
+
+/** Each order in words, as the sort menu offers it. */
+export const SORT_LABELS: Record<TicketSort, string> = {
+  "-createdAt": "Newest first",
+  createdAt: "Oldest first",
+  "-updatedAt": "Recently updated",
+  updatedAt: "Least recently updated",
+  priority: "Most urgent first",
+  "-priority": "Least urgent first",
+  slaDue: "SLA due soonest",
+  "-slaDue": "SLA due latest",
+};
+export const SORT_OPTIONS = TICKET_SORTS.map((value) => ({ value, label: SORT_LABELS[value] }));
+
+/** The order the list is in: the one in the parameters (from the URL or the view), else the server's. */
+export function sortOf(params: TicketListParams): TicketSort {
+  const sort = params.sort as string | undefined;
+  return (TICKET_SORTS as readonly string[]).includes(sort ?? "") ? (sort as TicketSort) : DEFAULT_SORT;
+}

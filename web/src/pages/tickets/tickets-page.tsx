@@ -12,17 +12,29 @@ import { can, useMe } from "../../auth.tsx";
 import { notifySuccess } from "../../lib/notify.ts";
 import { FormDrawer } from "../admin/form-drawer.tsx";
 import { PageHeader } from "../page-header.tsx";
+import { BulkBar, useBulkSelection } from "./bulk-bar.tsx";
+import type { BulkDialogKind } from "./bulk-common.tsx";
+import { BulkSummary } from "./bulk-summary.tsx";
 import { QuickViews } from "./quick-views.tsx";
-import { SavedViewSelect, SavedViewsBar } from "./saved-views.tsx";
+import { SavedViewSelect, SavedViewsBar, useViewActions } from "./saved-views.tsx";
 import { ShortcutsButton, ShortcutsHelp } from "./shortcuts-help.tsx";
 import { TicketCreateForm } from "./ticket-create-form.tsx";
 import { TicketFilters } from "./ticket-filters.tsx";
 import { TicketTable } from "./ticket-table.tsx";
-import { hasFilters, listParams, paramsToFilters, resolveView, type TicketSearch } from "./ticket-views.ts";
+import {
+  filtersToParams,
+  hasFilters,
+  listParams,
+  paramsToFilters,
+  resolveView,
+  sameFilters,
+  sortOf,
+  type TicketSearch,
+} from "./ticket-views.ts";
 import { useListKeys } from "./use-list-keys.ts";
 import { useGroupNames, useUserNames } from "./use-names.ts";
 import { useSavedViews } from "./use-saved-views.ts";
-import { DeleteViewDialog, SaveViewDialog } from "./view-dialogs.tsx";
+import { DeleteViewDialog, RenameViewDialog, SaveViewDialog } from "./view-dialogs.tsx";
 
 const route = getRouteApi("/agent/tickets");
 const PAGE_SIZE = 50;
@@ -35,6 +47,8 @@ export function TicketsPage() {
   const [helpOpened, help] = useDisclosure(false);
   const [saveOpened, save] = useDisclosure(false);
   const [deleting, setDeleting] = useState<SavedView | null>(null);
+  const [renaming, setRenaming] = useState<SavedView | null>(null);
+  const [bulkDialog, setBulkDialog] = useState<BulkDialogKind | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const tableRef = useRef<HTMLDivElement>(null);
   const canCreate = can(me, "ticket.create");
@@ -54,14 +68,27 @@ export function TicketsPage() {
   const items = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);
   const groupNames = useGroupNames();
   const userNames = useUserNames(items.flatMap((t) => [t.assigneeId, t.requesterId]));
+  const sort = sortOf(params);
+  const filters = paramsToFilters(params);
+  const dirty = active.kind === "saved" && !sameFilters(active.base, filtersToParams(filters));
+
+  // Other filters or another order make another list: what was selected in the old one is let go.
+  const selection = useBulkSelection(items);
+  const paramsKey = JSON.stringify(params);
+  const [listKey, setListKey] = useState(paramsKey);
+  if (listKey !== paramsKey) {
+    setListKey(paramsKey);
+    selection.clear();
+  }
 
   const update = (patch: Partial<TicketSearch>) =>
     void navigate({ search: (prev) => ({ ...prev, ...patch }), replace: true });
   // A view brings its own filters: what refined the previous one is dropped.
   const selectView = (view: SavedView) => void navigate({ search: { viewId: view.id }, replace: true });
+  const viewActions = useViewActions(selectView);
 
   useListKeys(tableRef, {
-    enabled: !createOpened && !helpOpened && !saveOpened && !deleting,
+    enabled: !createOpened && !helpOpened && !saveOpened && !deleting && !renaming && !bulkDialog,
     onSearch: () => searchRef.current?.focus(),
     onCreate: canCreate ? create.open : undefined,
     onHelp: help.open,
@@ -81,9 +108,13 @@ export function TicketsPage() {
   const viewProps = {
     views: saved.views,
     activeId: active.kind === "saved" ? active.id : null,
+    dirty,
     onSelect: selectView,
     onSave: save.open,
     onDelete: setDeleting,
+    onRename: setRenaming,
+    onUpdateFilters: (view: SavedView) => viewActions.updateFilters(view, filters),
+    onMove: (view: SavedView, delta: -1 | 1) => viewActions.moveView(saved.views, view, delta),
   };
 
   return (
@@ -122,10 +153,26 @@ export function TicketsPage() {
       ) : (
         <QuickViews search={search} onChange={update} />
       )}
-      <TicketFilters search={search} onChange={update} searchRef={searchRef} />
+      <span className="steward-visually-hidden" aria-live="polite">
+        {viewActions.announcement}
+      </span>
+      <TicketFilters search={search} onChange={update} searchRef={searchRef} sort={sort} />
+      <BulkBar
+        tickets={selection.selected}
+        dialog={bulkDialog}
+        onDialog={setBulkDialog}
+        onClear={selection.clear}
+        onDone={selection.finish}
+      />
+      {selection.outcome && <BulkSummary outcome={selection.outcome} onClose={selection.dismiss} />}
       <div ref={tableRef}>
         <TicketTable
           tickets={items}
+          sort={sort}
+          onSort={(next) => update({ sort: next })}
+          selected={selection.ids}
+          onToggle={selection.toggle}
+          onToggleAll={selection.toggleAll}
           groupNames={groupNames}
           userNames={userNames}
           isLoading={query.isLoading || !saved.settled}
@@ -143,11 +190,12 @@ export function TicketsPage() {
         <SaveViewDialog
           opened={saveOpened}
           onClose={save.close}
-          filters={paramsToFilters(params)}
+          filters={filters}
           canShare={!!me?.admin}
           onSaved={selectView}
         />
       )}
+      <RenameViewDialog view={renaming} onClose={() => setRenaming(null)} />
       <DeleteViewDialog
         view={deleting}
         onClose={() => setDeleting(null)}

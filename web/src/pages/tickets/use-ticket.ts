@@ -8,6 +8,10 @@ import { getTicket, listArticles } from "../../api/tickets.ts";
 export const ticketKey = (id: string) => [...keys.tickets, "detail", id] as const;
 export const articlesKey = (id: string) => [...keys.tickets, "articles", id] as const;
 export const slaKey = (id: string) => [...keys.tickets, "sla", id] as const;
+export const attachmentsKey = (id: string) => [...keys.tickets, "attachments", id] as const;
+/** Every ticket's links: a link shows on both of its tickets, so a change refreshes them all. */
+export const linksRoot = [...keys.tickets, "links"] as const;
+export const linksKey = (id: string) => [...linksRoot, id] as const;
 /** Saved views carry live counts, so they sit under tickets and refresh with the work lists. */
 export const viewsKey = [...keys.tickets, "views"] as const;
 
@@ -60,4 +64,16 @@ export function useTicketUpdates(id: string) {
     await queryClient.invalidateQueries({ queryKey: slaKey(id) });
   }, [queryClient, id]);
   return { saved, reload };
+}
+
+/**
+ * Writes to one ticket from the side panels share this mutation scope, so they run one after another;
+ * each builds its request from the ticket as it is when the request leaves (`useLatestTicket`), with
+ * that version, not from the one the page was rendered with.
+ */
+export const ticketWriteScope = (id: string) => ({ id: `ticket-write-${id}` });
+
+export function useLatestTicket(ticket: Ticket): () => Ticket {
+  const queryClient = useQueryClient();
+  return useCallback(() => queryClient.getQueryData<Ticket>(ticketKey(ticket.id)) ?? ticket, [queryClient, ticket]);
 }

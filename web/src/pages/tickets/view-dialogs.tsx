@@ -1,10 +1,11 @@
 import { Badge, Button, Checkbox, Group, Modal, Stack, Text, TextInput } from "@mantine/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { createView, deleteView, type SavedView, type ViewFilters } from "../../api/views.ts";
+import { createView, deleteView, type SavedView, updateView, type ViewFilters } from "../../api/views.ts";
 import { type FieldErrors, handleSaveError } from "../../lib/form-errors.ts";
 import { notifyError, notifySuccess } from "../../lib/notify.ts";
 import { humanize } from "./labels.ts";
+import { SORT_LABELS } from "./ticket-views.ts";
 import { viewsKey } from "./use-ticket.ts";
 
 const FILTER_LABELS: Record<string, string> = {
@@ -20,6 +21,7 @@ const FILTER_LABELS: Record<string, string> = {
   tag: "Tag",
   q: "Search",
   sla: "SLA",
+  sort: "Sort",
 };
 const SPECIAL: Record<string, string> = { me: "me", none: "unassigned" };
 
@@ -28,6 +30,7 @@ function word(key: string, value: string): string {
   if (SPECIAL[value]) return SPECIAL[value];
   if (/^[0-9a-f-]{36}$/.test(value)) return "chosen";
   if (key === "q") return `“${value}”`;
+  if (key === "sort") return (SORT_LABELS as Record<string, string>)[value]?.toLowerCase() ?? value;
   return /^P\d$/.test(value) ? value : humanize(value).toLowerCase();
 }
 
@@ -160,5 +163,60 @@ export function DeleteViewDialog(props: {
         </Button>
       </Group>
     </Modal>
+  );
+}
+
+export function RenameViewDialog({ view, onClose }: { view: SavedView | null; onClose: () => void }) {
+  return (
+    <Modal opened={view !== null} onClose={onClose} title="Rename view" size="sm">
+      {view && <RenameForm key={view.id} view={view} onClose={onClose} />}
+    </Modal>
+  );
+}
+
+function RenameForm({ view, onClose }: { view: SavedView; onClose: () => void }) {
+  const queryClient = useQueryClient();
+  const [name, setName] = useState(view.name);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const mutation = useMutation({
+    mutationFn: () => updateView(view.id, { name: name.trim() }),
+    onSuccess: async (renamed) => {
+      await queryClient.invalidateQueries({ queryKey: viewsKey });
+      notifySuccess(`The view is now called “${renamed.name}”.`);
+      onClose();
+    },
+    onError: (error) => handleSaveError(error, { noun: "view", fields: ["name"], setFieldErrors: setErrors }),
+  });
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!name.trim()) return setErrors({ name: "Name the view" });
+    if (name.trim() === view.name) return onClose();
+    setErrors({});
+    mutation.mutate();
+  };
+  return (
+    <form onSubmit={onSubmit} noValidate aria-label="Rename view">
+      <TextInput
+        label="Name"
+        required
+        maxLength={100}
+        value={name}
+        onChange={(e) => {
+          setName(e.currentTarget.value);
+          setErrors({});
+        }}
+        error={errors.name}
+        description={view.shared ? "Shared: every agent sees the new name." : undefined}
+        data-autofocus
+      />
+      <Group justify="flex-end" mt="xl" gap="sm">
+        <Button variant="default" onClick={onClose}>
+          Cancel
+        </Button>
+        <Button type="submit" loading={mutation.isPending}>
+          Rename
+        </Button>
+      </Group>
+    </form>
   );
 }

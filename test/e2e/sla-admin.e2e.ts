@@ -216,6 +216,7 @@ describe("service desk settings and SLA chips", () => {
           body: JSON.stringify({
             policyId: "00000000-0000-4000-8000-000000000001",
             policyName: "Gold",
+            calendar: { id: "00000000-0000-4000-8000-000000000002", timezone: "Europe/Berlin", always: false },
             clocks: [
               clock("first_response", "met", false, 30),
               clock("resolution", "running", true, 40),

@@ -27,6 +27,9 @@ export const PERMISSIONS = [
   "customfield.manage",
   "calendar.read",
   "calendar.manage",
+  "cmdb.read",
+  "cmdb.manage",
+  "cmdb.admin",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -8,6 +8,7 @@ import { migrate } from "./db/migrate.ts";
 import { buildApp } from "./http/app.ts";
 import type { AnyRoute } from "./http/route.ts";
 import { auditRoutes } from "./modules/audit/index.ts";
+import { cmdbRoutes } from "./modules/cmdb/index.ts";
 import { authenticateRequest, identityHousekeeping, identityRoutes } from "./modules/identity/index.ts";
 import { calendarRoutes, slaPolicyRoutes } from "./modules/sla/index.ts";
 import { autoCloseTask, escalationPoller, slaRecomputeConsumer, ticketRoutes } from "./modules/tickets/index.ts";
@@ -26,6 +27,7 @@ export function allRoutes(deps: Deps): AnyRoute[] {
     ...ticketRoutes(deps),
     ...calendarRoutes(deps),
     ...slaPolicyRoutes(deps),
+    ...cmdbRoutes(deps),
   ];
 }
 

@@ -302,6 +302,116 @@ export interface AttachmentsTable {
   created_at: Timestamp;
 }
 
+export interface CatalogItemsTable {
+  id: Generated<string>;
+  version: Generated<number>;
+  list: string;
+  name: string;
+  properties: ColumnType<Record<string, unknown>, string | undefined, string>;
+  position: Generated<number>;
+  active: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CiClassesTable {
+  id: Generated<string>;
+  version: Generated<number>;
+  code: string | null;
+  name: string;
+  description: Generated<string>;
+  attributes: ColumnType<unknown[], string | undefined, string>;
+  group_ids: ColumnType<string[], string[] | undefined, string[]>;
+  builtin: Generated<boolean>;
+  active: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CiClassVersionsTable {
+  class_id: string;
+  version: number;
+  attributes: ColumnType<unknown[], string, never>;
+  created_at: Timestamp;
+}
+
+export interface CisTable {
+  id: Generated<string>;
+  version: Generated<number>;
+  number: Generated<number>;
+  class_id: string;
+  class_version: number;
+  name: string;
+  deployment_state_id: string;
+  incident_state: ColumnType<
+    "operational" | "warning" | "incident",
+    "operational" | "warning" | "incident" | undefined,
+    "operational" | "warning" | "incident"
+  >;
+  incident_manual: Generated<boolean>;
+  organization_id: string | null;
+  group_id: string | null;
+  location_id: string | null;
+  attributes: ColumnType<Record<string, unknown>, string | undefined, string>;
+  locks: ColumnType<string[], string[] | undefined, string[]>;
+  search: Generated<string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CiVersionsTable {
+  ci_id: string;
+  version: number;
+  class_version: number;
+  snapshot: ColumnType<Record<string, unknown>, string, never>;
+  diff: ColumnType<Record<string, [unknown, unknown]>, string, never>;
+  actor_id: string | null;
+  source: "web" | "api" | "import" | "discovery" | "system";
+  created_at: Timestamp;
+}
+
+export interface CiRelationTypesTable {
+  key: string;
+  label: string;
+  reverse_label: string;
+  impact: "forward" | "reverse" | "both" | "none";
+  builtin: Generated<boolean>;
+  created_at: Timestamp;
+}
+
+export interface CiRelationsTable {
+  id: Generated<string>;
+  source_id: string;
+  target_id: string;
+  type: string;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface CiRedundancyGroupsTable {
+  id: Generated<string>;
+  ci_id: string;
+  name: string;
+  min_up: number | null;
+  min_percent: number | null;
+  created_at: Timestamp;
+}
+
+export interface CiRedundancyMembersTable {
+  group_id: string;
+  member_id: string;
+}
+
+export interface CiServiceSubscriptionsTable {
+  ci_id: string;
+  organization_id: string;
+}
+
+export interface TicketCisTable {
+  ticket_id: string;
+  ci_id: string;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -327,6 +437,17 @@ export interface DB {
   ticket_sla_clocks: TicketSlaClocksTable;
   saved_views: SavedViewsTable;
   saved_view_order: SavedViewOrderTable;
+  catalog_items: CatalogItemsTable;
+  ci_classes: CiClassesTable;
+  ci_class_versions: CiClassVersionsTable;
+  cis: CisTable;
+  ci_versions: CiVersionsTable;
+  ci_relation_types: CiRelationTypesTable;
+  ci_relations: CiRelationsTable;
+  ci_redundancy_groups: CiRedundancyGroupsTable;
+  ci_redundancy_members: CiRedundancyMembersTable;
+  ci_service_subscriptions: CiServiceSubscriptionsTable;
+  ticket_cis: TicketCisTable;
   custom_field_defs: CustomFieldDefsTable;
   attachment_blobs: AttachmentBlobsTable;
   attachments: AttachmentsTable;

@@ -3,4 +3,5 @@
 export { autoCloseTask } from "./auto-close.ts";
 export { escalationPoller } from "./escalations.ts";
 export { ticketRoutes } from "./routes.ts";
+export { editableTicket, readableTicketSummaries } from "./service.ts";
 export { slaRecomputeConsumer } from "./sla-consumer.ts";

@@ -1,5 +1,5 @@
 import type { Ticket, TicketCreate, TicketListQuery, TicketUpdate } from "../../../common/tickets.ts";
-import { WORKFLOWS } from "../../../common/workflows.ts";
+import { ticketNumber, WORKFLOWS } from "../../../common/workflows.ts";
 import { type Executor, inTransaction, type Tx } from "../../db/database.ts";
 import type { TicketRow } from "../../db/types.ts";
 import type { Actor, RequestContext } from "../../platform/context.ts";
@@ -250,4 +250,34 @@ export async function systemEvent(
     source: ctx.source,
     at,
   });
+}
+
+/** Tickets among `ids` the actor may read, as summaries (for other modules, e.g. the CMDB's impact view). */
+export async function readableTicketSummaries(db: Executor, actor: Actor, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  const access = await loadAccess(db, actor);
+  const rows = await repo.ticketsByIds(db, [...new Set(ids)]);
+  const watchers = await repo.watchersOf(
+    db,
+    rows.map((r) => r.id),
+  );
+  return rows
+    .filter((r) => canReadTicket(access, r, watchers.get(r.id) ?? []))
+    .map((r) => ({
+      id: r.id,
+      number: ticketNumber(r.type, r.number),
+      title: r.title,
+      state: r.state,
+      stateType: r.state_type,
+      type: r.type,
+      organizationId: r.organization_id,
+    }));
+}
+
+/** A ticket the actor may change, or NotFound/Forbidden (for other modules that attach things to tickets). */
+export async function editableTicket(db: Executor, actor: Actor, id: string, lock = false) {
+  const access = await loadAccess(db, actor);
+  const { row } = await readableTicket(db, access, id, lock);
+  if (!canUpdateTicket(access, row)) throw new Forbidden("This ticket cannot be changed by you (or any more)");
+  return { id: row.id, type: row.type, organizationId: row.organization_id, requesterId: row.requester_id };
 }

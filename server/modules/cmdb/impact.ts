@@ -1,0 +1,197 @@
+import type { Impact } from "../../../common/cmdb.ts";
+import type { Executor } from "../../db/database.ts";
+import type { RequestContext } from "../../platform/context.ts";
+import type { Deps } from "../../platform/deps.ts";
+import { Invalid, NotFound } from "../../platform/errors.ts";
+import { readableTicketSummaries } from "../tickets/index.ts";
+import { ciNumber, readableCi } from "./cis.ts";
+import { type ImpactGraph, pathTo, type RedundancyGroup, walk } from "./impact-walk.ts";
+import { type CmdbAccess, loadCmdbAccess, visibleClassIds } from "./policy.ts";
+
+const MAX_NODES = 20_000;
+const CHUNK = 5_000;
+
+function chunks<T>(list: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += CHUNK) out.push(list.slice(i, i + CHUNK));
+  return out;
+}
+
+/**
+ * The relation graph in the database. Downstream ("what is hit when these
+ * fail"): a `reverse` type (depends_on, runs_on) carries a failure from target
+ * to source, a `forward` one (part_of) from source to target, `both` either
+ * way. Upstream ("what does this need") walks the same edges backwards.
+ */
+export function databaseGraph(db: Executor, direction: "downstream" | "upstream"): ImpactGraph {
+  const down = direction === "downstream";
+  return {
+    async next(frontier) {
+      const edges: [string, string][] = [];
+      for (const part of chunks(frontier)) {
+        const viaTarget = await db
+          .selectFrom("ci_relations as r")
+          .innerJoin("ci_relation_types as t", "t.key", "r.type")
+          .select(["r.source_id", "r.target_id"])
+          .where("r.target_id", "in", part)
+          .where("t.impact", "in", down ? ["reverse", "both"] : ["forward", "both"])
+          .execute();
+        for (const e of viaTarget) edges.push([e.target_id, e.source_id]);
+        const viaSource = await db
+          .selectFrom("ci_relations as r")
+          .innerJoin("ci_relation_types as t", "t.key", "r.type")
+          .select(["r.source_id", "r.target_id"])
+          .where("r.source_id", "in", part)
+          .where("t.impact", "in", down ? ["forward", "both"] : ["reverse", "both"])
+          .execute();
+        for (const e of viaSource) edges.push([e.source_id, e.target_id]);
+      }
+      return edges;
+    },
+    async groupsOf(members) {
+      const groups = new Map<string, RedundancyGroup & { memberIds: string[] }>();
+      for (const part of chunks(members)) {
+        const rows = await db
+          .selectFrom("ci_redundancy_groups as g")
+          .innerJoin("ci_redundancy_members as all", "all.group_id", "g.id")
+          .select(["g.id", "g.ci_id", "g.min_up", "g.min_percent", "all.member_id"])
+          .where("g.id", "in", db.selectFrom("ci_redundancy_members").select("group_id").where("member_id", "in", part))
+          .execute();
+        for (const r of rows) {
+          const g = groups.get(r.id) ?? {
+            id: r.id,
+            ownerId: r.ci_id,
+            memberIds: [],
+            minUp: r.min_up,
+            minPercent: r.min_percent,
+          };
+          if (!g.memberIds.includes(r.member_id)) g.memberIds.push(r.member_id);
+          groups.set(r.id, g);
+        }
+      }
+      return [...groups.values()];
+    },
+  };
+}
+
+async function answer(
+  deps: Deps,
+  ctx: RequestContext,
+  access: CmdbAccess,
+  starts: string[],
+  direction: "downstream" | "upstream",
+  depth: number,
+): Promise<Impact> {
+  const db = deps.db;
+  const { reached, truncated } = await walk(databaseGraph(db, direction), starts, {
+    maxDepth: depth,
+    maxNodes: MAX_NODES,
+    redundancy: direction === "downstream",
+  });
+  const visibleClasses = new Set(await visibleClassIds(db, access));
+  const ids = [...reached.keys()];
+  const rows: {
+    id: string;
+    number: number;
+    name: string;
+    class_id: string;
+    incident_state: "operational" | "warning" | "incident";
+    class_name: string;
+    code: string | null;
+  }[] = [];
+  for (const part of chunks(ids)) {
+    rows.push(
+      ...(await db
+        .selectFrom("cis")
+        .innerJoin("ci_classes", "ci_classes.id", "cis.class_id")
+        .select([
+          "cis.id",
+          "cis.number",
+          "cis.name",
+          "cis.class_id",
+          "cis.incident_state",
+          "ci_classes.name as class_name",
+          "ci_classes.code",
+        ])
+        .where("cis.id", "in", part)
+        .execute()),
+    );
+  }
+  // Only what the caller could open themselves; hidden CIs are left out of paths too.
+  const shown = new Map(rows.filter((r) => visibleClasses.has(r.class_id)).map((r) => [r.id, r]));
+  const nodes = ids
+    .filter((id) => shown.has(id))
+    .map((id) => ({
+      ciId: id,
+      depth: reached.get(id)?.depth ?? 0,
+      path: pathTo(reached, id).filter((p) => shown.has(p)),
+    }))
+    .sort((a, b) => a.depth - b.depth || (a.ciId < b.ciId ? -1 : 1));
+  const ref = (r: (typeof rows)[number]) => ({
+    id: r.id,
+    number: ciNumber(r.number),
+    name: r.name,
+    classId: r.class_id,
+    className: r.class_name,
+    incidentState: r.incident_state,
+  });
+  const cis = nodes.map((n) => ref(shown.get(n.ciId) as (typeof rows)[number]));
+  const services = [...shown.values()].filter((r) => r.code === "business_service").map(ref);
+  const serviceIds = services.map((s) => s.id);
+  const organizations = serviceIds.length
+    ? await db
+        .selectFrom("ci_service_subscriptions as s")
+        .innerJoin("organizations as o", "o.id", "s.organization_id")
+        .select(["o.id", "o.name"])
+        .distinct()
+        .where("s.ci_id", "in", serviceIds)
+        .orderBy("o.name")
+        .limit(5000)
+        .execute()
+    : [];
+  const linked: string[] = [];
+  for (const part of chunks([...shown.keys()])) {
+    const t = await db
+      .selectFrom("ticket_cis")
+      .innerJoin("tickets", "tickets.id", "ticket_cis.ticket_id")
+      .select("tickets.id")
+      .distinct()
+      .where("ticket_cis.ci_id", "in", part)
+      .where("tickets.state_type", "in", ["new", "open", "pending"])
+      .limit(5000)
+      .execute();
+    linked.push(...t.map((r) => r.id));
+  }
+  const tickets = (await readableTicketSummaries(db, ctx.actor, linked))
+    .map((t) => ({ id: t.id, number: t.number, title: t.title, state: t.state }))
+    .sort((a, b) => (a.number < b.number ? -1 : 1));
+  return { direction, depth, nodes, cis, services, organizations, tickets, truncated };
+}
+
+/** `GET /cmdb/cis/{id}/impact`: what a CI's failure hits (downstream) or what it needs (upstream). */
+export async function ciImpact(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+  query: { direction: "downstream" | "upstream"; depth: number },
+): Promise<Impact> {
+  const access = await loadCmdbAccess(deps.db, ctx.actor);
+  await readableCi(deps.db, access, id);
+  return answer(deps, ctx, access, [id], query.direction, query.depth);
+}
+
+/** "What if these fail together": the downstream answer for a set, honouring redundancy groups; changes nothing. */
+export async function simulateImpact(deps: Deps, ctx: RequestContext, input: { ciIds: string[]; depth: number }) {
+  const access = await loadCmdbAccess(deps.db, ctx.actor);
+  const ids = [...new Set(input.ciIds)];
+  for (const [i, id] of ids.entries()) {
+    try {
+      await readableCi(deps.db, access, id);
+    } catch (e) {
+      if (e instanceof NotFound)
+        throw new Invalid([{ field: `body.ciIds.${i}`, message: "no such configuration item" }]);
+      throw e;
+    }
+  }
+  return answer(deps, ctx, access, ids, "downstream", input.depth);
+}

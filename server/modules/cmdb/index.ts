@@ -1,0 +1,3 @@
+/** CMDB: the general catalog, CI classes, versioned configuration items, relations and impact. The only import surface. */
+
+export { cmdbRoutes } from "./routes.ts";

@@ -297,3 +297,25 @@ export const TicketCiListSchema = z.object({
     }),
   ),
 });
+
+// ---- dependency graph (for drawing) ----
+export const GraphQuerySchema = z.strictObject({
+  depth: z.coerce.number().int().min(1).max(6).default(2),
+});
+export const GraphSchema = z.object({
+  rootId: IdSchema,
+  nodes: z.array(
+    z.object({
+      id: IdSchema,
+      number: z.string(),
+      name: z.string(),
+      classId: IdSchema,
+      className: z.string(),
+      incidentState: z.enum(INCIDENT_STATES),
+      depth: z.number().int().describe("Hops from the root, over relations of any type and direction"),
+    }),
+  ),
+  edges: z.array(z.object({ id: IdSchema, sourceId: IdSchema, targetId: IdSchema, type: z.string() })),
+  truncated: z.boolean().describe("More CIs are related than the graph shows (300 at most)"),
+});
+export type Graph = z.infer<typeof GraphSchema>;

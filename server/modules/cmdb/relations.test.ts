@@ -125,6 +125,16 @@ describe("impact", () => {
     expect(upDepth).toEqual({ [svc.id]: 0, [app.id]: 1, [srv.id]: 2, [sw.id]: 3 });
     expect((await agent.get(`/api/v1/cmdb/cis/${svc.id}/impact?depth=11`)).statusCode).toBe(400);
 
+    const graph = (await agent.get(`/api/v1/cmdb/cis/${srv.id}/graph?depth=1`)).json();
+    expect(graph.nodes.map((n: { id: string }) => n.id).sort()).toEqual([srv.id, sw.id, app.id, backup.id].sort());
+    expect(graph.edges).toHaveLength(3);
+    expect(graph.edges.find((e: { type: string }) => e.type === "runs_on")).toMatchObject({
+      sourceId: app.id,
+      targetId: srv.id,
+    });
+    const wide = (await agent.get(`/api/v1/cmdb/cis/${srv.id}/graph?depth=3`)).json();
+    expect(wide.nodes).toHaveLength(5);
+    expect(wide.edges).toHaveLength(5);
     const linked = (await agent.get(`/api/v1/tickets/${inc.id}/cis`)).statusCode;
     expect(linked).toBe(404);
     const onTicket = (await admin.get(`/api/v1/tickets/${inc.id}/cis`)).json().items;

@@ -19,6 +19,8 @@ import {
   CiSchema,
   CiUpdateSchema,
   CiVersionListSchema,
+  GraphQuerySchema,
+  GraphSchema,
   ImpactQuerySchema,
   ImpactSchema,
   ImpactSimulationSchema,
@@ -39,6 +41,7 @@ import type { Deps } from "../../platform/deps.ts";
 import * as catalog from "./catalog.ts";
 import * as cis from "./cis.ts";
 import * as classes from "./classes.ts";
+import { ciGraph } from "./graph.ts";
 import { ciImpact, simulateImpact } from "./impact.ts";
 import * as relations from "./relations.ts";
 import { listTicketCis, setTicketCis } from "./ticket-cis.ts";
@@ -211,6 +214,17 @@ export function cmdbRoutes(deps: Deps): AnyRoute[] {
       query: ImpactQuerySchema,
       response: { status: 200, schema: ImpactSchema },
       handler: ({ ctx, params, query }) => ciImpact(deps, ctx, params.id, query),
+    }),
+    defineRoute({
+      method: "GET",
+      url: "/api/v1/cmdb/cis/:id/graph",
+      access: "cmdb.read",
+      summary: "The CI's neighbourhood for drawing: related CIs of any type, both ways, up to depth hops",
+      tags,
+      params: IdParamsSchema,
+      query: GraphQuerySchema,
+      response: { status: 200, schema: GraphSchema },
+      handler: ({ ctx, params, query }) => ciGraph(deps, ctx, params.id, query.depth),
     }),
     defineRoute({
       method: "GET",

@@ -107,7 +107,8 @@ function snapshotOf(ci: Ci): Record<string, unknown> {
     classId: ci.classId,
     classVersion: ci.classVersion,
     deploymentStateId: ci.deploymentState.id,
-    incidentState: ci.incidentState,
+    // What a person set; warnings and linked incidents are derived and not versioned.
+    incidentManual: ci.incidentManual,
     organizationId: ci.organizationId,
     groupId: ci.groupId,
     locationId: ci.locationId,

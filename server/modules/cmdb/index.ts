@@ -1,3 +1,4 @@
 /** CMDB: the general catalog, CI classes, versioned configuration items, relations and impact. The only import surface. */
 
+export { incidentPropagationConsumer } from "./propagation.ts";
 export { cmdbRoutes } from "./routes.ts";

@@ -319,3 +319,46 @@ export const GraphSchema = z.object({
   truncated: z.boolean().describe("More CIs are related than the graph shows (300 at most)"),
 });
 export type Graph = z.infer<typeof GraphSchema>;
+
+// ---- import and export ----
+export const CiExportQuerySchema = CiListQuerySchema.omit({ cursor: true, limit: true }).extend({
+  format: z.enum(["csv", "xlsx"]).default("csv"),
+});
+export const ImportFieldsSchema = z.strictObject({
+  classId: IdSchema,
+  dryRun: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
+  mapping: z
+    .string()
+    .max(20_000)
+    .optional()
+    .describe(
+      'JSON object: column name → field ("name", "deploymentState", "organization", an attribute key; "" skips)',
+    ),
+  identifiers: z
+    .string()
+    .max(500)
+    .optional()
+    .describe("Comma-separated fields that find the CI a row updates (default: name)"),
+});
+export const ImportReportSchema = z.object({
+  dryRun: z.boolean(),
+  rows: z.number().int(),
+  created: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  rejected: z.number().int(),
+  mapping: z.array(z.object({ column: z.string(), field: z.string().nullable() })),
+  identifiers: z.array(z.string()),
+  errors: z
+    .array(
+      z.object({
+        line: z.number().int(),
+        errors: z.array(z.object({ column: z.string().nullable(), message: z.string() })),
+      }),
+    )
+    .describe("The first 1,000 rejected rows with their reasons"),
+});
+export type ImportReport = z.infer<typeof ImportReportSchema>;

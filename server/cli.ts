@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { Presets, SingleBar } from "cli-progress";
 import { Command } from "commander";
 import { loadConfig } from "./config.ts";
 import { createAdmin } from "./modules/identity/index.ts";
@@ -126,6 +127,80 @@ program
         );
         console.log(`${result.created ? "Created" : "Updated"} administrator ${result.email}.`);
         if (result.generatedPassword) console.log(`Password (shown once): ${result.generatedPassword}`);
+      } finally {
+        await database.close();
+      }
+    } catch (error) {
+      fail(error);
+    }
+  });
+
+const importCommand = program.command("import").description("Import data from files");
+
+importCommand
+  .command("cis")
+  .description(
+    "Import configuration items of a class from CSV or XLSX: new rows become CIs, rows whose identifiers match update them",
+  )
+  .argument("<file>", "a CSV (UTF-8, comma or semicolon) or XLSX file; the first row names the columns")
+  .requiredOption("--class <class>", "the class: its name (Server), code (server) or id")
+  .option("--dry-run", "report what would be created, updated and rejected; change nothing")
+  .option("--id <fields>", "comma-separated fields that find the CI a row updates (default: name)")
+  .option(
+    "--map <column=field>",
+    "map a column to a field (name, deploymentState, organization, an attribute key; empty to skip); repeatable",
+    (value: string, all: string[]) => [...all, value],
+    [] as string[],
+  )
+  .action(async (file: string, opts: { class: string; dryRun?: boolean; id?: string; map: string[] }) => {
+    try {
+      const config = loadConfig();
+      const log = createLogger({ ...config, logLevel: "warn" });
+      const database = await openAndMigrate(config, log);
+      try {
+        const { findClassRef, importFile } = await import("./modules/cmdb/index.ts");
+        const { createDeps } = await import("./runtime.ts");
+        const { systemContext } = await import("./platform/context.ts");
+        const { PERMISSIONS } = await import("../common/permissions.ts");
+        const cls = await findClassRef(database.db, opts.class);
+        if (!cls) fail(`No class "${opts.class}"`);
+        const mapping = Object.fromEntries(
+          opts.map.map((m) => {
+            const at = m.indexOf("=");
+            if (at < 1) fail(`--map takes column=field, not "${m}"`);
+            return [m.slice(0, at), m.slice(at + 1)];
+          }),
+        );
+        const deps = createDeps(config, database, log);
+        const bar = new SingleBar(
+          { format: "{bar} {percentage}% | {value}/{total} rows", hideCursor: true, clearOnComplete: true },
+          Presets.shades_classic,
+        );
+        let started = false;
+        const report = await importFile(deps, systemContext(PERMISSIONS, "cli"), fs.readFileSync(file), {
+          classId: cls.id,
+          dryRun: opts.dryRun === true,
+          mapping: opts.map.length ? mapping : undefined,
+          identifiers: opts.id?.split(",").map((s) => s.trim()),
+          onProgress: (done, total) => {
+            if (!started) bar.start(total, 0);
+            started = true;
+            bar.update(done);
+          },
+        });
+        if (started) bar.stop();
+        const mode = report.dryRun ? "Dry run (nothing changed)" : "Imported";
+        console.log(
+          `${mode}: ${report.rows} rows into ${cls.name}: ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.rejected} rejected.`,
+        );
+        for (const e of report.errors) {
+          console.log(
+            `  line ${e.line}: ${e.errors.map((x) => (x.column ? `${x.column}: ${x.message}` : x.message)).join("; ")}`,
+          );
+        }
+        if (report.rejected > report.errors.length)
+          console.log(`  … and ${report.rejected - report.errors.length} more`);
+        process.exitCode = report.rejected > 0 ? 2 : 0;
       } finally {
         await database.close();
       }

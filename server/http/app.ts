@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import fastifyCookie from "@fastify/cookie";
+import fastifyMultipart from "@fastify/multipart";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance } from "fastify";
@@ -58,6 +59,10 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<Fastify
   });
   securityHeaders(app);
   await app.register(fastifyCookie);
+  // Multipart only where a route reads it (imports); one file, bounded.
+  await app.register(fastifyMultipart, {
+    limits: { files: 1, fields: 20, fieldSize: 100_000, fileSize: 20 * 1024 * 1024 },
+  });
 
   app.setErrorHandler((error, request, reply) => {
     const problem = problemFor(error);

@@ -11,6 +11,13 @@ export class BadRequest extends AppError {
   }
 }
 
+/** A body in a format the route does not take (only JSON routes have a body schema). */
+export class UnsupportedMediaType extends AppError {
+  constructor(detail = "Send the body as application/json") {
+    super(415, "Unsupported Media Type", detail);
+  }
+}
+
 /** zod issues → field errors named like `body.email`, `query.limit`. */
 export function fieldErrors(where: "body" | "query" | "params" | "headers", error: z.ZodError): FieldError[] {
   return error.issues.flatMap((issue) => {

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { type Actor, can, type RequestContext } from "../platform/context.ts";
 import { Forbidden, NotFound, Unauthorized } from "../platform/errors.ts";
 import { safeEqual } from "../platform/secrets.ts";
-import { BadRequest, fieldErrors } from "./problem.ts";
+import { BadRequest, fieldErrors, UnsupportedMediaType } from "./problem.ts";
 import type { AnyRoute } from "./route.ts";
 
 export interface Authenticated {
@@ -68,6 +68,9 @@ export function registerRoutes(app: FastifyInstance, routes: readonly AnyRoute[]
         }
         let body: unknown;
         if (route.body) {
+          // Other parsers exist for the routes that take files or agent payloads; a JSON route takes JSON only.
+          const type = request.headers["content-type"];
+          if (type !== undefined && !/^application\/json\s*(;|$)/i.test(type)) throw new UnsupportedMediaType();
           if (request.body === undefined || request.body === null) {
             throw new BadRequest([{ field: "body", message: "a JSON body is required" }]);
           }

@@ -30,6 +30,15 @@ export class Client {
       ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
     });
   }
+  /** A body that is not JSON (files, agent payloads), sent as is. */
+  send(method: string, url: string, payload: string | Buffer, contentType: string, extra: Record<string, string> = {}) {
+    return this.t.request({
+      method: method as "POST",
+      url,
+      headers: { ...this.headers, "content-type": contentType, ...extra },
+      payload,
+    });
+  }
   get(url: string) {
     return this.call("GET", url);
   }

@@ -209,3 +209,9 @@ export async function updateClass(
     return after;
   });
 }
+
+/** A class by id, code or name (case-insensitive), for the command line. */
+export async function findClassRef(db: Executor, ref: string) {
+  const rows = await db.selectFrom("ci_classes").select(["id", "name", "code"]).execute();
+  return rows.find((c) => c.id === ref || c.code === ref || c.name.toLowerCase() === ref.toLowerCase()) ?? null;
+}

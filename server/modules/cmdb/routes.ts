@@ -43,6 +43,7 @@ import * as cis from "./cis.ts";
 import * as classes from "./classes.ts";
 import { ciGraph } from "./graph.ts";
 import { ciImpact, simulateImpact } from "./impact.ts";
+import { importRoutes } from "./import-routes.ts";
 import * as relations from "./relations.ts";
 import { listTicketCis, setTicketCis } from "./ticket-cis.ts";
 
@@ -50,6 +51,7 @@ const tags = ["cmdb"];
 
 export function cmdbRoutes(deps: Deps): AnyRoute[] {
   return [
+    ...importRoutes(deps),
     // ---- general catalog ----
     defineRoute({
       method: "GET",

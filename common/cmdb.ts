@@ -362,3 +362,34 @@ export const ImportReportSchema = z.object({
     .describe("The first 1,000 rejected rows with their reasons"),
 });
 export type ImportReport = z.infer<typeof ImportReportSchema>;
+
+// ---- discovery ----
+export const InventoryKeyCreateSchema = z.strictObject({ name: z.string().trim().min(1).max(100) });
+export const InventoryKeySchema = z.object({
+  id: IdSchema,
+  name: z.string(),
+  prefix: z.string().describe("The key's first characters, to tell keys apart"),
+  createdAt: TimestampSchema,
+  lastUsedAt: TimestampSchema.nullable(),
+  revokedAt: TimestampSchema.nullable(),
+});
+export const InventoryKeyCreatedSchema = InventoryKeySchema.extend({
+  key: z.string().describe("Shown once: the password agents send with HTTP basic auth (any user name)"),
+});
+export const InventoryKeyListSchema = z.object({ items: z.array(InventoryKeySchema) });
+export const DiscoveryLogQuerySchema = z.strictObject({
+  ...ListQueryBase,
+  outcome: z.enum(["created", "updated", "unchanged", "conflict", "rejected"]).optional(),
+});
+export const DiscoveryLogEntrySchema = z.object({
+  id: IdSchema,
+  at: TimestampSchema,
+  deviceId: z.string(),
+  protocol: z.string(),
+  keyId: IdSchema.nullable(),
+  outcome: z.enum(["created", "updated", "unchanged", "conflict", "rejected"]),
+  ciId: IdSchema.nullable(),
+  detail: z.string(),
+  candidateIds: z.array(IdSchema).describe("For a conflict: the CIs the inventory could belong to"),
+});
+export const DiscoveryLogPageSchema = pageOf(DiscoveryLogEntrySchema);

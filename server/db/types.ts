@@ -412,6 +412,38 @@ export interface TicketCisTable {
   ci_id: string;
 }
 
+export interface InventoryKeysTable {
+  id: Generated<string>;
+  name: string;
+  key_hash: string;
+  prefix: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  last_used_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface CiDiscoveryTable {
+  device_id: string;
+  protocol: "fusion" | "ocs" | "glpi";
+  ci_id: string | null;
+  inventory: ColumnType<Record<string, unknown>, string | undefined, string>;
+  first_seen_at: Timestamp;
+  last_seen_at: Timestamp;
+}
+
+export interface CiDiscoveryLogTable {
+  id: Generated<string>;
+  at: Timestamp;
+  device_id: string;
+  protocol: string;
+  key_id: string | null;
+  outcome: "created" | "updated" | "unchanged" | "conflict" | "rejected";
+  ci_id: string | null;
+  detail: Generated<string>;
+  candidate_ids: ColumnType<string[], string[] | undefined, string[]>;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -448,6 +480,9 @@ export interface DB {
   ci_redundancy_members: CiRedundancyMembersTable;
   ci_service_subscriptions: CiServiceSubscriptionsTable;
   ticket_cis: TicketCisTable;
+  inventory_keys: InventoryKeysTable;
+  ci_discovery: CiDiscoveryTable;
+  ci_discovery_log: CiDiscoveryLogTable;
   custom_field_defs: CustomFieldDefsTable;
   attachment_blobs: AttachmentBlobsTable;
   attachments: AttachmentsTable;

@@ -58,6 +58,20 @@ export async function buildApp(deps: Deps, options: AppOptions): Promise<Fastify
     reply.header("x-request-id", request.id);
   });
   securityHeaders(app);
+  // Inventory agents send compressed or XML bodies; they reach their route as bytes (JSON routes refuse them with 415).
+  app.addContentTypeParser(
+    [
+      "application/x-compress-zlib",
+      "application/x-compress",
+      "application/x-compressed",
+      "application/x-compress-gzip",
+      "application/xml",
+      "text/xml",
+      "application/octet-stream",
+    ],
+    { parseAs: "buffer" },
+    (_request, body, done) => done(null, body),
+  );
   await app.register(fastifyCookie);
   // Multipart only where a route reads it (imports); one file, bounded.
   await app.register(fastifyMultipart, {

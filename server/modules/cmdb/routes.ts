@@ -41,6 +41,7 @@ import type { Deps } from "../../platform/deps.ts";
 import * as catalog from "./catalog.ts";
 import * as cis from "./cis.ts";
 import * as classes from "./classes.ts";
+import { discoveryRoutes } from "./discovery-routes.ts";
 import { ciGraph } from "./graph.ts";
 import { ciImpact, simulateImpact } from "./impact.ts";
 import { importRoutes } from "./import-routes.ts";
@@ -52,6 +53,7 @@ const tags = ["cmdb"];
 export function cmdbRoutes(deps: Deps): AnyRoute[] {
   return [
     ...importRoutes(deps),
+    ...discoveryRoutes(deps),
     // ---- general catalog ----
     defineRoute({
       method: "GET",

@@ -19,7 +19,8 @@ export function authenticateRequest(deps: Deps) {
   return (request: FastifyRequest) => {
     const header = request.headers.authorization;
     let bearer: string | undefined;
-    if (header !== undefined) {
+    // Only Bearer is Steward's; Basic belongs to the inventory endpoint, which checks its own keys.
+    if (header !== undefined && !/^Basic\s/i.test(header)) {
       const m = /^Bearer\s+(.+)$/i.exec(header);
       bearer = m?.[1] ?? "";
     }

@@ -16,6 +16,8 @@ export type AgentKind = "fusion" | "ocs";
 
 export interface AgentRunOptions {
   listener?: ListenerOptions;
+  /** Send to this server instead of a throwaway listener (then `requests` is empty). */
+  url?: string;
   /** Credentials the agent is given (`--user`/`--password`, and `--realm` for OCS). */
   credentials?: { user: string; password: string; realm: string };
   /** Killed (with its children) after this long. Default 60 s. */
@@ -100,9 +102,9 @@ export function agentCommand(kind: AgentKind, url: string, options: AgentRunOpti
 }
 
 export async function runAgent(kind: AgentKind, options: AgentRunOptions = {}): Promise<AgentRun> {
-  const listener = await startInventoryListener(options.listener);
+  const listener = options.url ? null : await startInventoryListener(options.listener);
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `steward-${kind}-agent-`));
-  const command = agentCommand(kind, listener.url, options, stateDir);
+  const command = agentCommand(kind, options.url ?? listener?.url ?? "", options, stateDir);
   try {
     const [file, ...args] = command;
     const child = spawn(file ?? "", args, {
@@ -135,9 +137,9 @@ export async function runAgent(kind: AgentKind, options: AgentRunOptions = {}): 
       child.on("error", reject);
       child.on("close", (code) => resolve(code));
     }).finally(() => clearTimeout(timer));
-    return { exitCode, timedOut, output, requests: listener.requests, command };
+    return { exitCode, timedOut, output, requests: listener?.requests ?? [], command };
   } finally {
-    await listener.close();
+    await listener?.close();
     fs.rmSync(stateDir, { recursive: true, force: true });
   }
 }

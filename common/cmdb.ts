@@ -254,7 +254,10 @@ export const ImpactSchema = z.object({
   services: z.array(CiRef),
   organizations: z.array(z.object({ id: IdSchema, name: z.string() })),
   tickets: z.array(z.object({ id: IdSchema, number: z.string(), title: z.string(), state: z.string() })),
-  truncated: z.boolean().describe("The walk stopped at the node limit"),
+  total: z.number().int().describe("CIs reached that the caller may see; nodes and cis list the nearest 2,000"),
+  truncated: z
+    .boolean()
+    .describe("Not every CI reached is listed (services, customers and tickets still count them all)"),
 });
 export type Impact = z.infer<typeof ImpactSchema>;
 

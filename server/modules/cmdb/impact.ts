@@ -1,3 +1,4 @@
+import { type SqlBool, sql } from "kysely";
 import type { Impact } from "../../../common/cmdb.ts";
 import type { Executor } from "../../db/database.ts";
 import type { RequestContext } from "../../platform/context.ts";
@@ -8,8 +9,10 @@ import { ciNumber, readableCi } from "./cis.ts";
 import { type ImpactGraph, pathTo, type RedundancyGroup, walk } from "./impact-walk.ts";
 import { type CmdbAccess, loadCmdbAccess, visibleClassIds } from "./policy.ts";
 
-const MAX_NODES = 20_000;
-const CHUNK = 5_000;
+/** The walk's own bound (a whole estate), and how many of the nearest CIs an answer lists. */
+const MAX_WALK = 250_000;
+const MAX_LISTED = 2_000;
+const CHUNK = 10_000;
 
 function chunks<T>(list: readonly T[]): T[][] {
   const out: T[][] = [];
@@ -33,7 +36,7 @@ export function databaseGraph(db: Executor, direction: "downstream" | "upstream"
           .selectFrom("ci_relations as r")
           .innerJoin("ci_relation_types as t", "t.key", "r.type")
           .select(["r.source_id", "r.target_id"])
-          .where("r.target_id", "in", part)
+          .where(sql<SqlBool>`r.target_id = any(${part}::uuid[])`)
           .where("t.impact", "in", down ? ["reverse", "both"] : ["forward", "both"])
           .execute();
         for (const e of viaTarget) edges.push([e.target_id, e.source_id]);
@@ -41,7 +44,7 @@ export function databaseGraph(db: Executor, direction: "downstream" | "upstream"
           .selectFrom("ci_relations as r")
           .innerJoin("ci_relation_types as t", "t.key", "r.type")
           .select(["r.source_id", "r.target_id"])
-          .where("r.source_id", "in", part)
+          .where(sql<SqlBool>`r.source_id = any(${part}::uuid[])`)
           .where("t.impact", "in", down ? ["forward", "both"] : ["reverse", "both"])
           .execute();
         for (const e of viaSource) edges.push([e.source_id, e.target_id]);
@@ -85,49 +88,52 @@ async function answer(
   const db = deps.db;
   const { reached, truncated } = await walk(databaseGraph(db, direction), starts, {
     maxDepth: depth,
-    maxNodes: MAX_NODES,
+    maxNodes: MAX_WALK,
     redundancy: direction === "downstream",
   });
   const visibleClasses = new Set(await visibleClassIds(db, access));
   const ids = [...reached.keys()];
-  const rows: {
+  // Only what the caller could open themselves; hidden CIs are left out of paths too.
+  const classOf = new Map<string, string>();
+  for (const part of chunks(ids)) {
+    const rows = await db
+      .selectFrom("cis")
+      .select(["id", "class_id"])
+      .where(sql<SqlBool>`id = any(${part}::uuid[])`)
+      .execute();
+    for (const r of rows) classOf.set(r.id, r.class_id);
+  }
+  const shown = ids
+    .filter((id) => visibleClasses.has(classOf.get(id) ?? ""))
+    .sort((a, b) => (reached.get(a)?.depth ?? 0) - (reached.get(b)?.depth ?? 0) || (a < b ? -1 : 1));
+  const shownSet = new Set(shown);
+  const listed = shown.slice(0, MAX_LISTED);
+  const details = new Map(
+    (listed.length
+      ? await db
+          .selectFrom("cis")
+          .innerJoin("ci_classes", "ci_classes.id", "cis.class_id")
+          .select([
+            "cis.id",
+            "cis.number",
+            "cis.name",
+            "cis.class_id",
+            "cis.incident_state",
+            "ci_classes.name as class_name",
+          ])
+          .where(sql<SqlBool>`cis.id = any(${listed}::uuid[])`)
+          .execute()
+      : []
+    ).map((r) => [r.id, r]),
+  );
+  const ref = (r: {
     id: string;
     number: number;
     name: string;
     class_id: string;
     incident_state: "operational" | "warning" | "incident";
     class_name: string;
-    code: string | null;
-  }[] = [];
-  for (const part of chunks(ids)) {
-    rows.push(
-      ...(await db
-        .selectFrom("cis")
-        .innerJoin("ci_classes", "ci_classes.id", "cis.class_id")
-        .select([
-          "cis.id",
-          "cis.number",
-          "cis.name",
-          "cis.class_id",
-          "cis.incident_state",
-          "ci_classes.name as class_name",
-          "ci_classes.code",
-        ])
-        .where("cis.id", "in", part)
-        .execute()),
-    );
-  }
-  // Only what the caller could open themselves; hidden CIs are left out of paths too.
-  const shown = new Map(rows.filter((r) => visibleClasses.has(r.class_id)).map((r) => [r.id, r]));
-  const nodes = ids
-    .filter((id) => shown.has(id))
-    .map((id) => ({
-      ciId: id,
-      depth: reached.get(id)?.depth ?? 0,
-      path: pathTo(reached, id).filter((p) => shown.has(p)),
-    }))
-    .sort((a, b) => a.depth - b.depth || (a.ciId < b.ciId ? -1 : 1));
-  const ref = (r: (typeof rows)[number]) => ({
+  }) => ({
     id: r.id,
     number: ciNumber(r.number),
     name: r.name,
@@ -135,37 +141,72 @@ async function answer(
     className: r.class_name,
     incidentState: r.incident_state,
   });
-  const cis = nodes.map((n) => ref(shown.get(n.ciId) as (typeof rows)[number]));
-  const services = [...shown.values()].filter((r) => r.code === "business_service").map(ref);
-  const serviceIds = services.map((s) => s.id);
+  const nodes = listed.map((id) => ({
+    ciId: id,
+    depth: reached.get(id)?.depth ?? 0,
+    path: pathTo(reached, id).filter((p) => shownSet.has(p)),
+  }));
+  const cis = listed.flatMap((id) => {
+    const r = details.get(id);
+    return r ? [ref(r)] : [];
+  });
+  // Services, customers and tickets count over everything reached, not only the listed nodes.
+  const services: ReturnType<typeof ref>[] = [];
+  const linked = new Set<string>();
+  for (const part of chunks(shown)) {
+    const rows = await db
+      .selectFrom("cis")
+      .innerJoin("ci_classes", "ci_classes.id", "cis.class_id")
+      .select([
+        "cis.id",
+        "cis.number",
+        "cis.name",
+        "cis.class_id",
+        "cis.incident_state",
+        "ci_classes.name as class_name",
+      ])
+      .where("ci_classes.code", "=", "business_service")
+      .where(sql<SqlBool>`cis.id = any(${part}::uuid[])`)
+      .execute();
+    services.push(...rows.map(ref));
+    const t = await db
+      .selectFrom("ticket_cis")
+      .innerJoin("tickets", "tickets.id", "ticket_cis.ticket_id")
+      .select("tickets.id")
+      .distinct()
+      .where(sql<SqlBool>`ticket_cis.ci_id = any(${part}::uuid[])`)
+      .where("tickets.state_type", "in", ["new", "open", "pending"])
+      .limit(5000)
+      .execute();
+    for (const r of t) linked.add(r.id);
+  }
+  services.sort((a, b) => a.name.localeCompare(b.name));
+  const serviceIds = services.map((x) => x.id);
   const organizations = serviceIds.length
     ? await db
         .selectFrom("ci_service_subscriptions as s")
         .innerJoin("organizations as o", "o.id", "s.organization_id")
         .select(["o.id", "o.name"])
         .distinct()
-        .where("s.ci_id", "in", serviceIds)
+        .where(sql<SqlBool>`s.ci_id = any(${serviceIds}::uuid[])`)
         .orderBy("o.name")
         .limit(5000)
         .execute()
     : [];
-  const linked: string[] = [];
-  for (const part of chunks([...shown.keys()])) {
-    const t = await db
-      .selectFrom("ticket_cis")
-      .innerJoin("tickets", "tickets.id", "ticket_cis.ticket_id")
-      .select("tickets.id")
-      .distinct()
-      .where("ticket_cis.ci_id", "in", part)
-      .where("tickets.state_type", "in", ["new", "open", "pending"])
-      .limit(5000)
-      .execute();
-    linked.push(...t.map((r) => r.id));
-  }
-  const tickets = (await readableTicketSummaries(db, ctx.actor, linked))
+  const tickets = (await readableTicketSummaries(db, ctx.actor, [...linked]))
     .map((t) => ({ id: t.id, number: t.number, title: t.title, state: t.state }))
     .sort((a, b) => (a.number < b.number ? -1 : 1));
-  return { direction, depth, nodes, cis, services, organizations, tickets, truncated };
+  return {
+    direction,
+    depth,
+    total: shown.length,
+    nodes,
+    cis,
+    services,
+    organizations,
+    tickets,
+    truncated: truncated || shown.length > listed.length,
+  };
 }
 
 /** `GET /cmdb/cis/{id}/impact`: what a CI's failure hits (downstream) or what it needs (upstream). */

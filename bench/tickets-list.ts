@@ -153,6 +153,11 @@ try {
     ["agent: assigned to me", asAgent, "/api/v1/tickets?assigneeId=me&stateType=new,open,pending&limit=50"],
     ["agent: open, by priority", asAgent, "/api/v1/tickets?stateType=new,open,pending&sort=priority&limit=50"],
     ["agent: open, by SLA due", asAgent, "/api/v1/tickets?stateType=new,open,pending&sort=slaDue&limit=50"],
+    [
+      "agent: due within 24 h",
+      asAgent,
+      "/api/v1/tickets?stateType=new,open,pending&slaDueWithinHours=24&sort=slaDue&limit=50",
+    ],
     ["agent: open, latest update", asAgent, "/api/v1/tickets?stateType=new,open,pending&sort=-updatedAt&limit=50"],
     ["admin: all, newest first", asAdmin, "/api/v1/tickets?limit=50"],
     ["admin: all, latest update", asAdmin, "/api/v1/tickets?sort=-updatedAt&limit=50"],

@@ -171,6 +171,13 @@ export const TicketListQuerySchema = z.strictObject({
   resolvedTo: TimestampSchema.optional(),
   closedFrom: TimestampSchema.optional(),
   closedTo: TimestampSchema.optional(),
+  slaDueWithinHours: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(8760)
+    .optional()
+    .describe("The earliest counting SLA clock is due within this many hours from now (overdue ones included)"),
   sla: z
     .enum(["running", "at_risk", "breached"])
     .optional()

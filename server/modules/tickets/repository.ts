@@ -69,6 +69,8 @@ export interface ListFilter extends Omit<TicketListQuery, "assigneeId" | "reques
   assigneeId?: string | "none" | undefined;
   requesterId?: string | undefined;
   watcherId?: string | undefined;
+  /** The clock relative filters (slaDueWithinHours) count from. */
+  now: Date;
 }
 
 export function listTickets(db: Executor, f: ListFilter): Promise<TicketRow[]> {
@@ -180,6 +182,11 @@ function listTicketsQuery(db: Executor, f: ListFilter) {
   ] as const) {
     if (from) q = q.where(column, ">=", new Date(from));
     if (to) q = q.where(column, "<", new Date(to));
+  }
+  if (f.slaDueWithinHours !== undefined) {
+    // The same expression as the tickets_open_sla_due index, so the range is an index scan.
+    const until = new Date(f.now.getTime() + f.slaDueWithinHours * 3_600_000);
+    q = q.where(sql<SqlBool>`coalesce(tickets.sla_due_at, 'infinity'::timestamptz) < ${until}`);
   }
   if (f.sla) {
     const sla = f.sla;

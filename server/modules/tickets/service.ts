@@ -58,6 +58,7 @@ export async function listTickets(deps: Deps, ctx: RequestContext, query: Ticket
     assigneeId,
     requesterId,
     watcherId,
+    now: deps.now(),
     visible: visibleTickets(access) as never,
   });
   const result = page(rows, query.limit, (r) => repo.cursorKey(r, query.sort));

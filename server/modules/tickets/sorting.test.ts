@@ -127,6 +127,24 @@ describe("work-list sorts", () => {
     expect((await paged("-slaDue")).map((x) => x.id)).toEqual([...listed].reverse());
   });
 
+  it("slaDueWithinHours keeps the tickets due soon (and the shared view counts them)", async () => {
+    const now = t.clock.now().getTime();
+    for (const hours of [1, 2, 5, 10]) {
+      const expected = [...dueOf.entries()]
+        .filter(([, due]) => due < now + hours * 3_600_000)
+        .map(([id]) => id)
+        .sort();
+      const listed = (await paged("slaDue", `&slaDueWithinHours=${hours}`)).map((x) => x.id);
+      expect([...listed].sort(), `within ${hours} h`).toEqual(expected);
+    }
+    const view = (await agent.get("/api/v1/views"))
+      .json()
+      .items.find((v: { name: string }) => v.name === "Due in the next 24 hours");
+    expect(view).toMatchObject({ shared: true, filters: { sort: "slaDue" } });
+    expect(view.count).toBe(dueOf.size);
+    expect((await agent.get("/api/v1/tickets?slaDueWithinHours=-1")).statusCode).toBe(400);
+  });
+
   it("slaDue puts a breached ticket first, and one resumed from hold back among the due ones", async () => {
     t.clock.advance(90 * MIN); // past the P1 targets (60 min)
     await escalateDue(t.deps);

@@ -49,6 +49,7 @@ export async function listViews(deps: Deps, ctx: RequestContext) {
           assigneeId: f.assigneeId === "me" ? ctx.actor.id : f.assigneeId,
           requesterId: f.requesterId === "me" ? ctx.actor.id : f.requesterId,
           watcherId: f.watcherId === "me" ? ctx.actor.id : f.watcherId,
+          now: deps.now(),
           visible: visibleTickets(access) as never,
           limit: COUNT_CAP,
           sort: "-createdAt",

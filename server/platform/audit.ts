@@ -48,3 +48,23 @@ export async function appendAudit(tx: Executor, ctx: RequestContext, input: Audi
     })
     .execute();
 }
+
+/** Appends many audit rows at once (bulk work such as discovery), in the caller's transaction. */
+export async function appendAuditMany(tx: Executor, ctx: RequestContext, inputs: readonly AuditInput[]): Promise<void> {
+  for (let i = 0; i < inputs.length; i += 1000) {
+    await tx
+      .insertInto("audit_log")
+      .values(
+        inputs.slice(i, i + 1000).map((input) => ({
+          actor_id: ctx.actor.via === "system" ? null : ctx.actor.id,
+          action: input.action,
+          entity_type: input.entityType,
+          entity_id: input.entityId,
+          changes: JSON.stringify(input.changes),
+          request_id: ctx.requestId,
+          source: ctx.source,
+        })),
+      )
+      .execute();
+  }
+}

@@ -76,7 +76,15 @@ describe("inventory endpoint", () => {
     expect(ci.attributes.macAddresses.length).toBeGreaterThan(0);
     expect(ci.attributes.memoryMb).toBeGreaterThan(0);
     const relations = (await admin.get(`/api/v1/cmdb/cis/${ci.id}/relations`)).json().items;
-    expect(relations.filter((r: { type: string }) => r.type === "installed_on").length).toBeGreaterThan(10);
+    const installed = relations.filter((r: { type: string }) => r.type === "installed_on");
+    expect(installed.length).toBeGreaterThan(10);
+    const package1 = installed[0].source.id;
+    const pkg = (await admin.get(`/api/v1/cmdb/cis/${package1}`)).json();
+    expect(pkg.className).toBe("Software");
+    const pkgVersions = (await admin.get(`/api/v1/cmdb/cis/${package1}/versions`)).json().items;
+    expect(pkgVersions).toMatchObject([{ version: 1, source: "discovery" }]);
+    const audit = (await admin.get(`/api/v1/audit?entityType=ci&entityId=${package1}`)).json().items;
+    expect(audit.map((a: { action: string }) => a.action)).toEqual(["ci.created"]);
     const versions = (await admin.get(`/api/v1/cmdb/cis/${ci.id}/versions`)).json().items;
     expect(versions[0].source).toBe("discovery");
 

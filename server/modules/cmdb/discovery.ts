@@ -1,13 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { type SqlBool, sql } from "kysely";
+import type { AttributeDefinition } from "../../../common/cmdb.ts";
 import { PERMISSIONS } from "../../../common/permissions.ts";
 import { type Executor, inTransaction, type Tx } from "../../db/database.ts";
+import { appendAuditMany, diff } from "../../platform/audit.ts";
 import { type RequestContext, systemContext } from "../../platform/context.ts";
 import type { Deps } from "../../platform/deps.ts";
 import { AppError, NotFound } from "../../platform/errors.ts";
 import { recordChange } from "../../platform/events.ts";
 import { decodeCursor, page } from "../../platform/pagination.ts";
 import { sha256 } from "../../platform/secrets.ts";
+import { searchText } from "./attributes.ts";
 import { ciNumber, createCi, updateCi } from "./cis.ts";
 import { classByCode } from "./classes.ts";
 import {
@@ -268,22 +271,20 @@ async function syncSoftware(deps: Deps, ctx: RequestContext, tx: Tx, computerId:
     for (const r of rows) existing.set(`${r.name}\u0000${r.version}`, r.id);
   }
   const ids = new Set<string>();
+  const missing: { name: string; attributes: Record<string, AttributeValue> }[] = [];
   for (const [key, w] of wanted) {
-    let id = existing.get(key);
-    if (!id) {
-      const attributes: Record<string, AttributeValue> = {};
-      if (w.version) attributes.version = w.version;
-      if (w.publisher) attributes.publisher = w.publisher.slice(0, 1000);
-      const created = await createCi(
-        deps,
-        ctx,
-        { classId: software.id, name: w.name, attributes },
-        { source: "discovery", tx },
-      );
-      id = created.id;
+    const id = existing.get(key);
+    if (id) {
+      ids.add(id);
+      continue;
     }
-    ids.add(id);
+    const attributes: Record<string, AttributeValue> = {};
+    if (w.version) attributes.version = w.version;
+    if (w.publisher) attributes.publisher = w.publisher.slice(0, 1000);
+    missing.push({ name: w.name, attributes });
   }
+  // New software arrives by the hundred on a first run: written in bulk, each still with its version 1 and audit row.
+  for (const id of await createSoftwareCis(tx, ctx, software, missing, deps.now())) ids.add(id);
   const current = await tx
     .selectFrom("ci_relations")
     .select(["id", "source_id"])
@@ -330,6 +331,85 @@ async function syncSoftware(deps: Deps, ctx: RequestContext, tx: Tx, computerId:
     });
   }
   return { added: add.length, removed: remove.length };
+}
+
+async function createSoftwareCis(
+  tx: Tx,
+  ctx: RequestContext,
+  software: { id: string; version: number; attributes: unknown[] },
+  items: { name: string; attributes: Record<string, AttributeValue> }[],
+  now: Date,
+): Promise<string[]> {
+  if (items.length === 0) return [];
+  const production = await tx
+    .selectFrom("catalog_items")
+    .select("id")
+    .where("list", "=", "deployment_state")
+    .where("name", "=", "Production")
+    .executeTakeFirstOrThrow();
+  const definition = software.attributes as AttributeDefinition[];
+  const ids: string[] = [];
+  for (let i = 0; i < items.length; i += 500) {
+    const part = items.slice(i, i + 500);
+    const rows = await tx
+      .insertInto("cis")
+      .values(
+        part.map((item) => ({
+          class_id: software.id,
+          class_version: software.version,
+          name: item.name,
+          deployment_state_id: production.id,
+          attributes: JSON.stringify(item.attributes),
+          search: searchText(item.name, "", definition, item.attributes),
+          created_at: now,
+          updated_at: now,
+        })),
+      )
+      .returningAll()
+      .execute();
+    await tx
+      .insertInto("ci_versions")
+      .values(
+        rows.map((r) => {
+          const snapshot = {
+            name: r.name,
+            classId: r.class_id,
+            classVersion: r.class_version,
+            deploymentStateId: r.deployment_state_id,
+            incidentManual: false,
+            organizationId: null,
+            groupId: null,
+            locationId: null,
+            attributes: r.attributes,
+            locks: [],
+            serviceOrganizationIds: [],
+          };
+          return {
+            ci_id: r.id,
+            version: 1,
+            class_version: r.class_version,
+            snapshot: JSON.stringify(snapshot),
+            diff: JSON.stringify(diff(null, snapshot)),
+            actor_id: null,
+            source: "discovery" as const,
+            created_at: now,
+          };
+        }),
+      )
+      .execute();
+    await appendAuditMany(
+      tx,
+      ctx,
+      rows.map((r) => ({
+        action: "ci.created",
+        entityType: "ci",
+        entityId: r.id,
+        changes: { name: [null, r.name], attributes: [null, r.attributes], source: [null, "discovery"] },
+      })),
+    );
+    ids.push(...rows.map((r) => r.id));
+  }
+  return ids;
 }
 
 async function log(

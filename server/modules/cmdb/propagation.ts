@@ -129,8 +129,8 @@ const relevant = (type: string, changes: Record<string, unknown> | undefined) =>
 export function incidentPropagationConsumer(_deps: Deps): Consumer {
   return {
     name: "cmdb-incident-propagation",
+    // A new CI has no relations yet: its own state is set when it is created, so ci.created changes nothing here.
     events: [
-      "ci.created",
       "ci.updated",
       "ci_relation.created",
       "ci_relation.deleted",

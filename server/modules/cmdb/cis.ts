@@ -400,9 +400,15 @@ export async function listCis(deps: Deps, ctx: RequestContext, query: CiListQuer
     } catch {
       // plain text
     }
-    const scalar = JSON.stringify({ [key]: value });
-    const inList = JSON.stringify({ [key]: [value] });
-    q = q.where(sql<SqlBool>`(cis.attributes @> ${scalar}::jsonb or cis.attributes @> ${inList}::jsonb)`);
+    // "17" may be a number attribute or a text one holding 17: both forms match.
+    const forms = [...new Set([value, raw])];
+    const probes = forms.flatMap((v) => [JSON.stringify({ [key]: v }), JSON.stringify({ [key]: [v] })]);
+    q = q.where(
+      sql<SqlBool>`(${sql.join(
+        probes.map((p) => sql`cis.attributes @> ${p}::jsonb`),
+        sql` or `,
+      )})`,
+    );
   }
   if (query.q) {
     const number = NUMBER.exec(query.q.replace(/\s+/g, ""));

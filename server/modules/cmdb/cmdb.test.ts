@@ -229,6 +229,10 @@ describe("configuration items", () => {
     expect(await ids(`attribute=serial=ZX-99-QQ&classId=${classes.computer?.id}`)).toEqual([pc.id]);
     expect(await ids(`attribute=serial=ZX-99-QQ&classId=${classes.server?.id}`)).toEqual([]);
     expect((await agent.get("/api/v1/cmdb/cis?attribute=bad")).statusCode).toBe(400);
+    // Text that looks like a number is found as text too.
+    const sw = await ci(admin, { classId: classes.network_device?.id, attributes: { firmware: "17", ports: 17 } });
+    expect(await ids(`attribute=firmware=17&classId=${classes.network_device?.id}`)).toEqual([sw.id]);
+    expect(await ids(`attribute=ports=17&classId=${classes.network_device?.id}`)).toEqual([sw.id]);
   });
 
   it("a unique attribute refuses a second CI with the same value", async () => {

@@ -172,7 +172,14 @@ function listTicketsQuery(db: Executor, f: ListFilter) {
     } catch {
       // plain text
     }
-    q = q.where(sql<SqlBool>`tickets.custom_fields @> ${JSON.stringify({ [key]: value })}::jsonb`);
+    // "17" may be a number field or a text one holding 17: both forms match.
+    const probes = [...new Set([value, raw])].map((v) => JSON.stringify({ [key]: v }));
+    q = q.where(
+      sql<SqlBool>`(${sql.join(
+        probes.map((p) => sql`tickets.custom_fields @> ${p}::jsonb`),
+        sql` or `,
+      )})`,
+    );
   }
   for (const [column, from, to] of [
     ["created_at", f.createdFrom, f.createdTo],

@@ -30,11 +30,13 @@ const ADMIN_PERMISSIONS: readonly Permission[] = [
   "priority.manage",
   "category.manage",
   "customfield.manage",
+  "cmdb.admin",
 ];
 
 /**
  * Whether the Admin area is offered: admins and anyone who may manage users, organizations, groups or
- * the service desk's settings (calendars, SLA policies, priority matrix, categories).
+ * the service desk's settings (calendars, SLA policies, priority matrix, categories) or the CMDB's classes
+ * and catalog.
  */
 export function canAdminister(me: Me | null): boolean {
   return !!me && (me.admin || ADMIN_PERMISSIONS.some((p) => me.permissions.includes(p)));
@@ -49,6 +51,8 @@ export function firstAdminPage(me: Me | null): string {
   if (can(me, "sla.manage")) return "/admin/sla-policies";
   if (can(me, "priority.manage")) return "/admin/priority-matrix";
   if (can(me, "category.manage")) return "/admin/categories";
+  if (can(me, "customfield.manage")) return "/admin/custom-fields";
+  if (can(me, "cmdb.admin")) return "/admin/cmdb-classes";
   return "/admin/custom-fields";
 }
 

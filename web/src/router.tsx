@@ -7,6 +7,8 @@ import { meQuery } from "./api/queries.ts";
 import { can, canAdminister, firstAdminPage, safeRedirect } from "./auth.tsx";
 import { AgentShell } from "./layout/agent-shell.tsx";
 import { PortalShell } from "./layout/portal-shell.tsx";
+import { CmdbCatalogPage } from "./pages/admin/cmdb/cmdb-catalog-page.tsx";
+import { CmdbClassesPage } from "./pages/admin/cmdb/cmdb-classes-page.tsx";
 import { GroupsPage } from "./pages/admin/groups-page.tsx";
 import { OrganizationsPage } from "./pages/admin/organizations-page.tsx";
 import { CalendarsPage } from "./pages/admin/settings/calendars-page.tsx";
@@ -15,6 +17,9 @@ import { CustomFieldsPage } from "./pages/admin/settings/custom-fields-page.tsx"
 import { PriorityMatrixPage } from "./pages/admin/settings/priority-matrix-page.tsx";
 import { SlaPoliciesPage } from "./pages/admin/settings/sla-policies-page.tsx";
 import { UsersPage } from "./pages/admin/users-page.tsx";
+import { CiPage } from "./pages/cmdb/ci-page.tsx";
+import { CiPageSearchSchema, CiSearchSchema } from "./pages/cmdb/ci-search.ts";
+import { CisPage } from "./pages/cmdb/cis-page.tsx";
 import { ComingSoonPage } from "./pages/coming-soon-page.tsx";
 import { ErrorPage, NotFoundPage, PendingPage } from "./pages/fallback-pages.tsx";
 import { HomePage } from "./pages/home-page.tsx";
@@ -77,10 +82,24 @@ const ticketsRoute = createRoute({
   component: TicketsPage,
 });
 const ticketRoute = createRoute({ getParentRoute: () => agentRoute, path: "tickets/$id", component: TicketPage });
+/** The CMDB, for agents who may read it. */
+async function requireCmdb({ context }: { context: RouterContext }) {
+  const me = await context.queryClient.ensureQueryData(meQuery);
+  if (!can(me, "cmdb.read")) throw redirect({ to: "/" });
+}
 const cmdbRoute = createRoute({
   getParentRoute: () => agentRoute,
   path: "cmdb",
-  component: () => <ComingSoonPage area="cmdb" />,
+  validateSearch: CiSearchSchema,
+  beforeLoad: requireCmdb,
+  component: CisPage,
+});
+const ciRoute = createRoute({
+  getParentRoute: () => agentRoute,
+  path: "cmdb/cis/$id",
+  validateSearch: CiPageSearchSchema,
+  beforeLoad: requireCmdb,
+  component: CiPage,
 });
 const changesRoute = createRoute({
   getParentRoute: () => agentRoute,
@@ -155,6 +174,18 @@ const customFieldsRoute = createRoute({
   beforeLoad: settingsGuard("customfield.manage"),
   component: CustomFieldsPage,
 });
+const cmdbClassesRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "cmdb-classes",
+  beforeLoad: settingsGuard("cmdb.admin"),
+  component: CmdbClassesPage,
+});
+const cmdbCatalogRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "cmdb-catalog",
+  beforeLoad: settingsGuard("cmdb.admin"),
+  component: CmdbCatalogPage,
+});
 const usersRoute = createRoute({ getParentRoute: () => adminRoute, path: "users", component: UsersPage });
 const organizationsRoute = createRoute({
   getParentRoute: () => adminRoute,
@@ -188,6 +219,7 @@ const routeTree = rootRoute.addChildren([
     ticketsRoute,
     ticketRoute,
     cmdbRoute,
+    ciRoute,
     changesRoute,
     knowledgeRoute,
     reportsRoute,
@@ -202,6 +234,8 @@ const routeTree = rootRoute.addChildren([
       priorityMatrixRoute,
       categoriesRoute,
       customFieldsRoute,
+      cmdbClassesRoute,
+      cmdbCatalogRoute,
     ]),
   ]),
   portalRoute.addChildren([portalHomeRoute, portalNewRoute, portalRequestRoute]),

@@ -2,6 +2,7 @@ import { NavLink, Stack, Text } from "@mantine/core";
 import {
   IconArrowsExchange,
   IconBook2,
+  IconBoxModel2,
   IconBuildingSkyscraper,
   IconCalendarTime,
   IconCategory,
@@ -10,6 +11,7 @@ import {
   IconGridDots,
   IconHome,
   IconHourglass,
+  IconListDetails,
   IconSettings,
   IconTicket,
   IconTopologyStar3,
@@ -31,7 +33,9 @@ type AdminTo =
   | "/admin/sla-policies"
   | "/admin/priority-matrix"
   | "/admin/categories"
-  | "/admin/custom-fields";
+  | "/admin/custom-fields"
+  | "/admin/cmdb-classes"
+  | "/admin/cmdb-catalog";
 
 const MAIN: { to: To; label: string; icon: ReactNode }[] = [
   { to: "/", label: "Home", icon: <IconHome size={18} stroke={1.7} aria-hidden /> },
@@ -89,6 +93,12 @@ const SERVICE_DESK: AdminEntry[] = [
   },
 ];
 
+/** CMDB settings. */
+const CMDB: AdminEntry[] = [
+  { to: "/admin/cmdb-classes", label: "CI classes", icon: IconBoxModel2, shown: (me) => can(me, "cmdb.admin") },
+  { to: "/admin/cmdb-catalog", label: "CMDB catalog", icon: IconListDetails, shown: (me) => can(me, "cmdb.admin") },
+];
+
 function isActive(pathname: string, to: string): boolean {
   return to === "/" ? pathname === "/" : pathname === to || pathname.startsWith(`${to}/`);
 }
@@ -116,9 +126,10 @@ export function AgentNav({ onNavigate }: { onNavigate: () => void }) {
   );
   const people = PEOPLE.filter((e) => e.shown(me));
   const desk = SERVICE_DESK.filter((e) => e.shown(me));
+  const cmdb = CMDB.filter((e) => e.shown(me));
   return (
     <Stack gap={2}>
-      {MAIN.map((item) => (
+      {MAIN.filter((item) => item.to !== "/cmdb" || can(me, "cmdb.read")).map((item) => (
         <NavLink
           key={item.to}
           component={Link}
@@ -148,6 +159,12 @@ export function AgentNav({ onNavigate }: { onNavigate: () => void }) {
             </Text>
           )}
           {desk.map(adminLink)}
+          {cmdb.length > 0 && (
+            <Text fz={11} fw={600} c="dimmed" tt="uppercase" px="sm" pt="sm" pb={4}>
+              CMDB
+            </Text>
+          )}
+          {cmdb.map(adminLink)}
         </NavLink>
       )}
     </Stack>

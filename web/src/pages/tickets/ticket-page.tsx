@@ -26,6 +26,7 @@ import { SlaChips } from "./sla-chips.tsx";
 import { StateActions } from "./ticket-actions.tsx";
 import { TicketAttachments } from "./ticket-attachments.tsx";
 import { PriorityBadge, StateBadge, TypeBadge } from "./ticket-badges.tsx";
+import { TicketCis } from "./ticket-cis.tsx";
 import { TicketComposer } from "./ticket-composer.tsx";
 import { TicketFields } from "./ticket-fields.tsx";
 import { TicketLinks } from "./ticket-links.tsx";
@@ -162,6 +163,7 @@ function TicketView({ ticket }: { ticket: Ticket }) {
             <TicketFields ticket={ticket} />
             <TicketWatchers ticket={ticket} />
             <TicketLinks ticket={ticket} />
+            <TicketCis ticket={ticket} />
           </Stack>
         </Grid.Col>
       </Grid>

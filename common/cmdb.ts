@@ -32,6 +32,9 @@ export const CatalogItemSchema = z.object({
   active: z.boolean(),
 });
 export type CatalogItem = z.infer<typeof CatalogItemSchema>;
+export const CatalogNamesSchema = z.object({
+  items: z.array(z.object({ list: z.string(), count: z.number().int(), active: z.number().int() })),
+});
 export const CatalogListSchema = z.object({ items: z.array(CatalogItemSchema) });
 
 // ---- classes ----
@@ -171,6 +174,13 @@ export const CiListQuerySchema = z.strictObject({
   organizationId: IdSchema.optional(),
   incidentState: z.enum(INCIDENT_STATES).optional(),
   deploymentStateId: IdSchema.optional(),
+  ids: z
+    .string()
+    .max(4000)
+    .transform((v) => v.split(",").filter(Boolean))
+    .pipe(z.array(IdSchema).min(1).max(100))
+    .optional()
+    .describe("Comma-separated CI ids (100 at most): fetch several at once"),
   attribute: z
     .string()
     .max(300)
@@ -186,6 +196,7 @@ export const CiVersionSchema = z.object({
   snapshot: z.record(z.string(), z.unknown()),
   diff: z.record(z.string(), z.tuple([z.unknown(), z.unknown()])),
   actorId: IdSchema.nullable(),
+  actorName: z.string().nullable(),
   source: z.enum(CI_SOURCES),
   createdAt: TimestampSchema,
 });

@@ -46,10 +46,10 @@ describe("the agent workspace", () => {
     await withPage("workspace", async ({ page, shot }) => {
       await logInAsAdmin(page);
 
-      await page.getByRole("navigation", { name: "Main navigation" }).getByRole("link", { name: "CMDB" }).click();
-      await visible(page.getByRole("heading", { name: "CMDB", level: 1 }));
-      await visible(page.getByText(/impact analysis/).first());
-      await shot("20-coming-soon-cmdb");
+      await page.getByRole("navigation", { name: "Main navigation" }).getByRole("link", { name: "Changes" }).click();
+      await visible(page.getByRole("heading", { name: "Changes", level: 1 }));
+      await visible(page.getByText(/CAB approvals/).first());
+      await shot("20-coming-soon-changes");
 
       // Organization with a domain.
       await openAdmin(page, "Organizations");

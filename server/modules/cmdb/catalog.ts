@@ -44,6 +44,21 @@ export function catalogItems(db: Executor, list: string) {
     .execute();
 }
 
+/** The catalog's lists, with how many values each has. */
+export async function catalogNames(deps: Deps) {
+  const rows = await deps.db
+    .selectFrom("catalog_items")
+    .select((eb) => [
+      "list",
+      eb.fn.countAll<string>().as("count"),
+      eb.fn.count<string>(eb.case().when("active", "=", true).then(1).end()).as("active"),
+    ])
+    .groupBy("list")
+    .orderBy("list")
+    .execute();
+  return { items: rows.map((r) => ({ list: r.list, count: Number(r.count), active: Number(r.active) })) };
+}
+
 export async function listCatalog(deps: Deps, list: string) {
   return { items: (await catalogItems(deps.db, list)).map(present) };
 }

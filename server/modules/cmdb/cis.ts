@@ -390,6 +390,7 @@ export async function listCis(deps: Deps, ctx: RequestContext, query: CiListQuer
   if (query.organizationId) q = q.where("organization_id", "=", query.organizationId);
   if (query.incidentState) q = q.where("incident_state", "=", query.incidentState);
   if (query.deploymentStateId) q = q.where("deployment_state_id", "=", query.deploymentStateId);
+  if (query.ids) q = q.where("id", "in", query.ids);
   if (query.attribute) {
     const at = query.attribute.indexOf("=");
     const key = query.attribute.slice(0, at);
@@ -434,7 +435,9 @@ export async function listVersions(deps: Deps, ctx: RequestContext, id: string) 
   await readableCi(deps.db, access, id);
   const rows = await deps.db
     .selectFrom("ci_versions")
-    .selectAll()
+    .leftJoin("users", "users.id", "ci_versions.actor_id")
+    .selectAll("ci_versions")
+    .select("users.name as actor_name")
     .where("ci_id", "=", id)
     .orderBy("version", "desc")
     .limit(1000)
@@ -446,6 +449,7 @@ export async function listVersions(deps: Deps, ctx: RequestContext, id: string) 
       snapshot: r.snapshot,
       diff: r.diff,
       actorId: r.actor_id,
+      actorName: r.actor_name ?? null,
       source: r.source,
       createdAt: r.created_at.toISOString(),
     })),

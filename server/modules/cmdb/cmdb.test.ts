@@ -69,6 +69,13 @@ describe("general catalog", () => {
     });
     expect(renamed.json()).toMatchObject({ name: "Juniper Networks", version: 2 });
     expect((await admin.get("/api/v1/cmdb/catalog/Bad-Name")).statusCode).toBe(404);
+    const lists = (await agent.get("/api/v1/cmdb/catalog")).json().items;
+    expect(lists.find((l: { list: string }) => l.list === "deployment_state")).toEqual({
+      list: "deployment_state",
+      count: 8,
+      active: 8,
+    });
+    expect(lists.map((l: { list: string }) => l.list)).toContain("manufacturer");
   });
 });
 
@@ -210,7 +217,12 @@ describe("configuration items", () => {
         { manufacturer: dell.id, ipAddresses: ["10.0.0.5"], memoryMb: 65536 },
       ],
     });
-    expect(versions[0]).toMatchObject({ source: "web", actorId: expect.any(String), classVersion: 1 });
+    expect(versions[0]).toMatchObject({
+      source: "web",
+      actorId: expect.any(String),
+      actorName: "Administrator",
+      classVersion: 1,
+    });
     expect(versions[1].snapshot.name).toBe(server.name);
   });
 
@@ -223,6 +235,9 @@ describe("configuration items", () => {
     const ids = async (q: string) =>
       (await agent.get(`/api/v1/cmdb/cis?${q}`)).json().items.map((x: { id: string }) => x.id);
     expect(await ids("q=zx-99")).toEqual([pc.id]);
+    const other = await ci(admin, { classId: classes.computer?.id });
+    expect((await ids(`ids=${pc.id},${other.id}`)).sort()).toEqual([pc.id, other.id].sort());
+    expect((await agent.get("/api/v1/cmdb/cis?ids=nope")).statusCode).toBe(400);
     expect(await ids(`q=${pc.number}`)).toEqual([pc.id]);
     expect(await ids(`q=${pc.number.replace("CI-0", "CI")}`)).toEqual([pc.id]);
     expect(await ids("attribute=macAddresses=aa:bb:cc:00:11:22")).toEqual([pc.id]);

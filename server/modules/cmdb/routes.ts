@@ -7,6 +7,7 @@ import {
   CatalogItemSchema,
   CatalogItemUpdateSchema,
   CatalogListSchema,
+  CatalogNamesSchema,
   CatalogParamsSchema,
   CiClassCreateSchema,
   CiClassListQuerySchema,
@@ -55,6 +56,15 @@ export function cmdbRoutes(deps: Deps): AnyRoute[] {
     ...importRoutes(deps),
     ...discoveryRoutes(deps),
     // ---- general catalog ----
+    defineRoute({
+      method: "GET",
+      url: "/api/v1/cmdb/catalog",
+      access: "cmdb.read",
+      summary: "The general catalog's lists and how many values each has",
+      tags,
+      response: { status: 200, schema: CatalogNamesSchema },
+      handler: () => catalog.catalogNames(deps),
+    }),
     defineRoute({
       method: "GET",
       url: "/api/v1/cmdb/catalog/:listName",

@@ -220,7 +220,7 @@ describe("configuration items", () => {
     expect(versions[0]).toMatchObject({
       source: "web",
       actorId: expect.any(String),
-      actorName: "Administrator",
+      actorName: "Test Admin",
       classVersion: 1,
     });
     expect(versions[1].snapshot.name).toBe(server.name);

@@ -9,7 +9,7 @@ import { type FieldError, Forbidden, Invalid, NotFound, StaleVersion } from "../
 import { recordChange } from "../../platform/events.ts";
 import { decodeCursor, likePattern, page } from "../../platform/pagination.ts";
 import { expectedVersion, sameMembers } from "../../platform/versioning.ts";
-import { groupSummary, organizationSummary } from "../identity/index.ts";
+import { groupSummary, organizationSummary, userSummaries } from "../identity/index.ts";
 import { searchText, validateAttributes } from "./attributes.ts";
 import { type ClassRow, classDefinition, readableClass } from "./classes.ts";
 import { type CmdbAccess, canEditInClass, canSeeClass, loadCmdbAccess, visibleClassIds } from "./policy.ts";
@@ -435,13 +435,17 @@ export async function listVersions(deps: Deps, ctx: RequestContext, id: string) 
   await readableCi(deps.db, access, id);
   const rows = await deps.db
     .selectFrom("ci_versions")
-    .leftJoin("users", "users.id", "ci_versions.actor_id")
-    .selectAll("ci_versions")
-    .select("users.name as actor_name")
+    .selectAll()
     .where("ci_id", "=", id)
     .orderBy("version", "desc")
     .limit(1000)
     .execute();
+  const actors = new Map(
+    (await userSummaries(deps.db, [...new Set(rows.flatMap((r) => (r.actor_id ? [r.actor_id] : [])))])).map((u) => [
+      u.id,
+      u.name,
+    ]),
+  );
   return {
     items: rows.map((r) => ({
       version: r.version,
@@ -449,7 +453,7 @@ export async function listVersions(deps: Deps, ctx: RequestContext, id: string) 
       snapshot: r.snapshot,
       diff: r.diff,
       actorId: r.actor_id,
-      actorName: r.actor_name ?? null,
+      actorName: r.actor_id ? (actors.get(r.actor_id) ?? null) : null,
       source: r.source,
       createdAt: r.created_at.toISOString(),
     })),

@@ -4,7 +4,8 @@ import type { Executor } from "../../db/database.ts";
 import type { RequestContext } from "../../platform/context.ts";
 import type { Deps } from "../../platform/deps.ts";
 import { Invalid, NotFound } from "../../platform/errors.ts";
-import { readableTicketSummaries } from "../tickets/index.ts";
+import { organizationSummary } from "../identity/index.ts";
+import { openTicketsOnCis } from "../tickets/index.ts";
 import { ciNumber, readableCi } from "./cis.ts";
 import { type ImpactGraph, pathTo, type RedundancyGroup, walk } from "./impact-walk.ts";
 import { type CmdbAccess, loadCmdbAccess, visibleClassIds } from "./policy.ts";
@@ -152,7 +153,6 @@ async function answer(
   });
   // Services, customers and tickets count over everything reached, not only the listed nodes.
   const services: ReturnType<typeof ref>[] = [];
-  const linked = new Set<string>();
   for (const part of chunks(shown)) {
     const rows = await db
       .selectFrom("cis")
@@ -169,31 +169,27 @@ async function answer(
       .where(sql<SqlBool>`cis.id = any(${part}::uuid[])`)
       .execute();
     services.push(...rows.map(ref));
-    const t = await db
-      .selectFrom("ticket_cis")
-      .innerJoin("tickets", "tickets.id", "ticket_cis.ticket_id")
-      .select("tickets.id")
-      .distinct()
-      .where(sql<SqlBool>`ticket_cis.ci_id = any(${part}::uuid[])`)
-      .where("tickets.state_type", "in", ["new", "open", "pending"])
-      .limit(5000)
-      .execute();
-    for (const r of t) linked.add(r.id);
   }
   services.sort((a, b) => a.name.localeCompare(b.name));
   const serviceIds = services.map((x) => x.id);
-  const organizations = serviceIds.length
-    ? await db
-        .selectFrom("ci_service_subscriptions as s")
-        .innerJoin("organizations as o", "o.id", "s.organization_id")
-        .select(["o.id", "o.name"])
-        .distinct()
-        .where(sql<SqlBool>`s.ci_id = any(${serviceIds}::uuid[])`)
-        .orderBy("o.name")
-        .limit(5000)
-        .execute()
+  const subscriberIds = serviceIds.length
+    ? (
+        await db
+          .selectFrom("ci_service_subscriptions")
+          .select("organization_id")
+          .distinct()
+          .where(sql<SqlBool>`ci_id = any(${serviceIds}::uuid[])`)
+          .limit(5000)
+          .execute()
+      ).map((r) => r.organization_id)
     : [];
-  const tickets = (await readableTicketSummaries(db, ctx.actor, [...linked]))
+  const organizations: { id: string; name: string }[] = [];
+  for (const id of subscriberIds) {
+    const o = await organizationSummary(db, id);
+    if (o) organizations.push({ id: o.id, name: o.name });
+  }
+  organizations.sort((a, b) => a.name.localeCompare(b.name));
+  const tickets = (await openTicketsOnCis(db, ctx.actor, shown))
     .map((t) => ({ id: t.id, number: t.number, title: t.title, state: t.state }))
     .sort((a, b) => (a.number < b.number ? -1 : 1));
   return {

@@ -4,6 +4,7 @@ import { type Executor, inTransaction, type Tx } from "../../db/database.ts";
 import type { RequestContext } from "../../platform/context.ts";
 import type { Deps } from "../../platform/deps.ts";
 import { AppError, type FieldError, Invalid } from "../../platform/errors.ts";
+import { findIdByKey, groupSummary, organizationSummary, userEmails } from "../identity/index.ts";
 import { createCi, listCis, updateCi } from "./cis.ts";
 import { readableClass } from "./classes.ts";
 import { loadCmdbAccess } from "./policy.ts";
@@ -88,36 +89,15 @@ class Lookups {
   }
 
   user(email: string) {
-    return this.#get(`u:${email.toLowerCase()}`, async () => {
-      const r = await this.db
-        .selectFrom("users")
-        .select("id")
-        .where("email", "=", email.toLowerCase())
-        .executeTakeFirst();
-      return r?.id;
-    });
+    return this.#get(`u:${email.toLowerCase()}`, () => findIdByKey(this.db, "user", email));
   }
 
   organization(name: string) {
-    return this.#get(`o:${name.toLowerCase()}`, async () => {
-      const r = await this.db
-        .selectFrom("organizations")
-        .select("id")
-        .where((eb) => eb(eb.fn("lower", ["name"]), "=", name.toLowerCase()))
-        .executeTakeFirst();
-      return r?.id;
-    });
+    return this.#get(`o:${name.toLowerCase()}`, () => findIdByKey(this.db, "organization", name));
   }
 
   group(name: string) {
-    return this.#get(`g:${name.toLowerCase()}`, async () => {
-      const r = await this.db
-        .selectFrom("groups")
-        .select("id")
-        .where((eb) => eb(eb.fn("lower", ["name"]), "=", name.toLowerCase()))
-        .executeTakeFirst();
-      return r?.id;
-    });
+    return this.#get(`g:${name.toLowerCase()}`, () => findIdByKey(this.db, "group", name));
   }
 
   /** A CI by its number (CI-000123) or by a name only one CI has. */
@@ -417,8 +397,13 @@ export async function exportCis(
   const nameOf = async (table: "catalog_items" | "organizations" | "groups", id: string) => {
     const key = `${table}:${id}`;
     if (!names.has(key)) {
-      const r = await db.selectFrom(table).select("name").where("id", "=", id).executeTakeFirst();
-      names.set(key, r?.name ?? "");
+      let name = "";
+      if (table === "catalog_items") {
+        name =
+          (await db.selectFrom("catalog_items").select("name").where("id", "=", id).executeTakeFirst())?.name ?? "";
+      } else if (table === "organizations") name = (await organizationSummary(db, id))?.name ?? "";
+      else name = (await groupSummary(db, id))?.name ?? "";
+      names.set(key, name);
     }
     return names.get(key) ?? "";
   };
@@ -426,8 +411,7 @@ export async function exportCis(
     const key = `${type}:${id}`;
     if (!names.has(key)) {
       if (type === "user") {
-        const r = await db.selectFrom("users").select("email").where("id", "=", id).executeTakeFirst();
-        names.set(key, r?.email ?? "");
+        names.set(key, (await userEmails(db, [id])).get(id) ?? "");
       } else {
         const r = await db.selectFrom("cis").select("number").where("id", "=", id).executeTakeFirst();
         names.set(key, r ? `CI-${String(r.number).padStart(6, "0")}` : "");

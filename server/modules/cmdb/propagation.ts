@@ -4,6 +4,7 @@ import { systemContext } from "../../platform/context.ts";
 import type { Deps } from "../../platform/deps.ts";
 import { recordEvent } from "../../platform/events.ts";
 import type { Consumer } from "../../platform/jobs.ts";
+import { ciIdsWithOpenIncidents } from "../tickets/index.ts";
 import { databaseGraph } from "./impact.ts";
 import { type ImpactGraph, walk } from "./impact-walk.ts";
 
@@ -54,13 +55,7 @@ function productiveGraph(db: Executor, productive: readonly string[]): ImpactGra
 export async function propagateIncidentStates(tx: Tx): Promise<{ changed: number }> {
   await sql`select pg_advisory_xact_lock(hashtext('cmdb.incident-propagation'))`.execute(tx);
   const productive = await productiveStates(tx);
-  const linked = tx
-    .selectFrom("ticket_cis")
-    .innerJoin("tickets", "tickets.id", "ticket_cis.ticket_id")
-    .select("ticket_cis.ci_id")
-    .where("tickets.type", "=", "incident")
-    .where("tickets.state_type", "in", ["new", "open", "pending"])
-    .where("tickets.merged_into_id", "is", null);
+  const linked = await ciIdsWithOpenIncidents(tx);
   let sourcesQuery = tx.selectFrom("cis").select(["id", "deployment_state_id"]).where("incident_manual", "=", true);
   if (productive.length) {
     sourcesQuery = tx
@@ -69,7 +64,7 @@ export async function propagateIncidentStates(tx: Tx): Promise<{ changed: number
       .where((eb) =>
         eb.or([
           eb("incident_manual", "=", true),
-          eb.and([eb("deployment_state_id", "in", productive), eb("id", "in", linked)]),
+          ...(linked.length ? [eb.and([eb("deployment_state_id", "in", productive), eb("id", "in", linked)])] : []),
         ]),
       );
   }

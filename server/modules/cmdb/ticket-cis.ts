@@ -2,9 +2,8 @@ import { inTransaction } from "../../db/database.ts";
 import { can, type RequestContext } from "../../platform/context.ts";
 import type { Deps } from "../../platform/deps.ts";
 import { Forbidden, Invalid, NotFound } from "../../platform/errors.ts";
-import { recordChange } from "../../platform/events.ts";
 import { sameMembers } from "../../platform/versioning.ts";
-import { editableTicket, readableTicketSummaries } from "../tickets/index.ts";
+import { affectedCiIds, changeAffectedCis, editableTicket, readableTicketSummaries } from "../tickets/index.ts";
 import { ciNumber, readableCi } from "./cis.ts";
 import { loadCmdbAccess, visibleClassIds } from "./policy.ts";
 
@@ -15,12 +14,13 @@ export async function listTicketCis(deps: Deps, ctx: RequestContext, ticketId: s
   const access = await loadCmdbAccess(deps.db, ctx.actor);
   const classes = await visibleClassIds(deps.db, access);
   if (classes.length === 0) return { items: [] };
+  const linked = await affectedCiIds(deps.db, ticketId);
+  if (linked.length === 0) return { items: [] };
   const rows = await deps.db
-    .selectFrom("ticket_cis")
-    .innerJoin("cis", "cis.id", "ticket_cis.ci_id")
+    .selectFrom("cis")
     .innerJoin("ci_classes", "ci_classes.id", "cis.class_id")
     .select(["cis.id", "cis.number", "cis.name", "cis.class_id", "cis.incident_state", "ci_classes.name as class_name"])
-    .where("ticket_cis.ticket_id", "=", ticketId)
+    .where("cis.id", "in", linked)
     .where("cis.class_id", "in", classes)
     .orderBy("cis.name")
     .execute();
@@ -56,32 +56,16 @@ export async function setTicketCis(deps: Deps, ctx: RequestContext, ticketId: st
       }
     }
     const classes = new Set(await visibleClassIds(tx, access));
-    const current = await tx
-      .selectFrom("ticket_cis")
-      .innerJoin("cis", "cis.id", "ticket_cis.ci_id")
-      .select(["cis.id", "cis.class_id"])
-      .where("ticket_cis.ticket_id", "=", ticketId)
-      .execute();
+    const linked = await affectedCiIds(tx, ticketId);
+    const current = linked.length
+      ? await tx.selectFrom("cis").select(["id", "class_id"]).where("id", "in", linked).execute()
+      : [];
     const visibleNow = current.filter((c) => classes.has(c.class_id)).map((c) => c.id);
     if (sameMembers(visibleNow, wanted)) return;
-    const removed = visibleNow.filter((id) => !wanted.includes(id));
-    const added = wanted.filter((id) => !visibleNow.includes(id));
-    if (removed.length) {
-      await tx.deleteFrom("ticket_cis").where("ticket_id", "=", ticketId).where("ci_id", "in", removed).execute();
-    }
-    if (added.length) {
-      await tx
-        .insertInto("ticket_cis")
-        .values(added.map((ci_id) => ({ ticket_id: ticketId, ci_id })))
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-    }
-    await recordChange(tx, ctx, {
-      entityType: "ticket",
-      entityId: ticketId,
-      action: "cis_changed",
-      before: { ciIds: [...visibleNow].sort() },
-      after: { ciIds: [...wanted].sort() },
+    await changeAffectedCis(tx, ctx, ticketId, {
+      before: linked,
+      add: wanted.filter((id) => !visibleNow.includes(id)),
+      remove: visibleNow.filter((id) => !wanted.includes(id)),
     });
   });
   return listTicketCis(deps, ctx, ticketId);

@@ -7,9 +7,11 @@ import { deleteExpiredSessions, pruneLoginFailures } from "./repository.ts";
 export { createAdmin, ensureFirstAdmin } from "./bootstrap.ts";
 export {
   activeGroupIdsOf,
+  findIdByKey,
   groupSummary,
   organizationSharesTickets,
   organizationSummary,
+  userEmails,
   userSummaries,
 } from "./repository.ts";
 export { identityRoutes } from "./routes.ts";

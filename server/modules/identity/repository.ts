@@ -443,3 +443,25 @@ export function groupSummary(db: Executor, id: string) {
 export function organizationSummary(db: Executor, id: string) {
   return db.selectFrom("organizations").select(["id", "name", "active"]).where("id", "=", id).executeTakeFirst();
 }
+
+/** Lookups by the names people write in files (imports): e-mail for users, name for organizations and groups. */
+export async function findIdByKey(db: Executor, kind: "user" | "organization" | "group", key: string) {
+  const lower = key.toLowerCase();
+  if (kind === "user") {
+    return (await db.selectFrom("users").select("id").where("email", "=", lower).executeTakeFirst())?.id ?? null;
+  }
+  const table = kind === "organization" ? "organizations" : "groups";
+  const row = await db
+    .selectFrom(table)
+    .select("id")
+    .where((eb) => eb(eb.fn("lower", ["name"]), "=", lower))
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
+/** The e-mail addresses of users, by id (exports write users so that imports read them back). */
+export async function userEmails(db: Executor, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom("users").select(["id", "email"]).where("id", "in", ids).execute();
+  return new Map(rows.map((r) => [r.id, r.email]));
+}

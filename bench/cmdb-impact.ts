@@ -164,6 +164,12 @@ try {
   const sw = await pick("network_device");
   const srv = await pick("server");
   const svc = await pick("business_service");
+  const serverClass = (
+    await db.selectFrom("ci_classes").select("id").where("code", "=", "server").executeTakeFirstOrThrow()
+  ).id;
+  await sql`update cis set attributes = jsonb_build_object('hostname', name || '.example.net')
+    where class_id = ${serverClass}::uuid`.execute(db);
+  await sql`analyze cis`.execute(db);
   const vms = (
     await sql<{ id: string }>`select id from layer where code = 'virtual_machine' and i < 3`.execute(db)
   ).rows.map((r) => r.id);
@@ -174,6 +180,13 @@ try {
     ["service needs, 5 hops up", "GET", `/api/v1/cmdb/cis/${svc}/impact?direction=upstream&depth=5`],
     ["what if 3 VMs fail", "POST", "/api/v1/cmdb/impact-simulation", { ciIds: vms }],
     ["graph of a server, 2 hops", "GET", `/api/v1/cmdb/cis/${srv}/graph?depth=2`],
+    ["list: servers by name", "GET", `/api/v1/cmdb/cis?classId=${serverClass}&limit=50`],
+    ["list: search 'server-1234'", "GET", "/api/v1/cmdb/cis?q=server-1234&limit=50"],
+    [
+      "list: attribute filter",
+      "GET",
+      `/api/v1/cmdb/cis?classId=${serverClass}&attribute=hostname=server-77.example.net`,
+    ],
   ];
   console.log(
     `\n${"scenario".padEnd(28)} ${"p50 ms".padStart(8)} ${"p95 ms".padStart(8)} ${"reached".padStart(8)} ${"services".padStart(9)}`,
@@ -193,7 +206,7 @@ try {
       const ms = performance.now() - began;
       if (res.statusCode !== 200) throw new Error(`${label}: ${res.statusCode} ${res.body.slice(0, 300)}`);
       const body = res.json();
-      reached = body.total ?? body.nodes?.length ?? 0;
+      reached = body.total ?? body.nodes?.length ?? body.items?.length ?? 0;
       services = body.services?.length ?? 0;
       if (i >= 3) times.push(ms);
     }

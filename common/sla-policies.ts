@@ -16,6 +16,11 @@ export const SlaMatchSchema = z.strictObject({
     .optional(),
   organizationIds: z.array(IdSchema).max(500).optional(),
   categoryIds: z.array(IdSchema).max(500).optional(),
+  serviceIds: z
+    .array(IdSchema)
+    .max(500)
+    .optional()
+    .describe("Business service CIs: the policy applies to tickets that affect one of them"),
 });
 
 export const SlaTargetsSchema = z
@@ -86,6 +91,7 @@ export const SlaPolicySchema = z.object({
     priorities: z.array(z.string()).optional(),
     organizationIds: z.array(IdSchema).optional(),
     categoryIds: z.array(IdSchema).optional(),
+    serviceIds: z.array(IdSchema).optional(),
   }),
   targets: z.object({
     firstResponseMinutes: z.number().int().optional(),

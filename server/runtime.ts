@@ -8,7 +8,7 @@ import { migrate } from "./db/migrate.ts";
 import { buildApp } from "./http/app.ts";
 import type { AnyRoute } from "./http/route.ts";
 import { auditRoutes } from "./modules/audit/index.ts";
-import { cmdbRoutes, incidentPropagationConsumer } from "./modules/cmdb/index.ts";
+import { cmdbRoutes, incidentPropagationConsumer, isBusinessService } from "./modules/cmdb/index.ts";
 import { authenticateRequest, identityHousekeeping, identityRoutes } from "./modules/identity/index.ts";
 import { calendarRoutes, slaPolicyRoutes } from "./modules/sla/index.ts";
 import { autoCloseTask, escalationPoller, slaRecomputeConsumer, ticketRoutes } from "./modules/tickets/index.ts";
@@ -46,6 +46,7 @@ export function createDeps(config: Config, database: Database, log: Logger, now:
     log,
     now,
     jobs: undefined as unknown as Jobs,
+    lookups: { isBusinessService },
   };
   deps.jobs = new Jobs(database, log);
   deps.jobs.periodic(identityHousekeeping(deps));

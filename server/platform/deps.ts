@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { Config } from "../config.ts";
-import type { Database, Db } from "../db/database.ts";
+import type { Database, Db, Executor } from "../db/database.ts";
 import type { Jobs } from "./jobs.ts";
 
 /** What modules are given: explicit dependencies, no container. */
@@ -12,4 +12,11 @@ export interface Deps {
   log: Logger;
   /** The time; tests may pin it. */
   now(): Date;
+  /** Questions one module answers for another that may not import it (wired in runtime.ts). */
+  lookups: Lookups;
+}
+
+export interface Lookups {
+  /** Is this id a business service CI? (The CMDB answers; SLA policies match on services.) */
+  isBusinessService(db: Executor, id: string): Promise<boolean>;
 }

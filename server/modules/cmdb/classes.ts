@@ -210,6 +210,19 @@ export async function updateClass(
   });
 }
 
+/** Is this id a CI of the Business service class? */
+export async function isBusinessService(db: Executor, id: string): Promise<boolean> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return false;
+  const row = await db
+    .selectFrom("cis")
+    .innerJoin("ci_classes", "ci_classes.id", "cis.class_id")
+    .select("cis.id")
+    .where("cis.id", "=", id)
+    .where("ci_classes.code", "=", "business_service")
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** A class by id, code or name (case-insensitive), for the command line. */
 export async function findClassRef(db: Executor, ref: string) {
   const rows = await db.selectFrom("ci_classes").select(["id", "name", "code"]).execute();

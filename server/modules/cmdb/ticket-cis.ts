@@ -62,11 +62,17 @@ export async function setTicketCis(deps: Deps, ctx: RequestContext, ticketId: st
       : [];
     const visibleNow = current.filter((c) => classes.has(c.class_id)).map((c) => c.id);
     if (sameMembers(visibleNow, wanted)) return;
-    await changeAffectedCis(tx, ctx, ticketId, {
-      before: linked,
-      add: wanted.filter((id) => !visibleNow.includes(id)),
-      remove: visibleNow.filter((id) => !wanted.includes(id)),
-    });
+    await changeAffectedCis(
+      tx,
+      ctx,
+      ticketId,
+      {
+        before: linked,
+        add: wanted.filter((id) => !visibleNow.includes(id)),
+        remove: visibleNow.filter((id) => !wanted.includes(id)),
+      },
+      deps.now(),
+    );
   });
   return listTicketCis(deps, ctx, ticketId);
 }

@@ -59,6 +59,14 @@ async function checkGroups(db: Executor, actions: BreachActions | undefined) {
   }
 }
 
+async function checkServices(deps: Deps, db: Executor, match: { serviceIds?: string[] | undefined } | undefined) {
+  for (const [i, id] of (match?.serviceIds ?? []).entries()) {
+    if (!(await deps.lookups.isBusinessService(db, id))) {
+      throw new Invalid([{ field: `body.match.serviceIds.${i}`, message: "not a business service" }]);
+    }
+  }
+}
+
 async function checkCalendar(db: Executor, id: string | undefined) {
   if (!id) return;
   const row = await db.selectFrom("calendars").select("id").where("id", "=", id).executeTakeFirst();
@@ -105,6 +113,7 @@ export async function createPolicy(deps: Deps, ctx: RequestContext, input: SlaPo
   return inTransaction(deps.db, async (tx) => {
     await checkCalendar(tx, input.calendarId);
     await checkGroups(tx, input.breachActions);
+    await checkServices(deps, tx, input.match);
     if (await taken(tx, input.name)) throw nameTaken();
     const row = await tx
       .insertInto("sla_policies")
@@ -148,6 +157,7 @@ export async function updatePolicy(
     if (row.version !== expected) throw new StaleVersion("SLA policy", row.version);
     await checkCalendar(tx, input.calendarId);
     await checkGroups(tx, input.breachActions);
+    await checkServices(deps, tx, input.match);
     if (input.name && (await taken(tx, input.name, id))) throw nameTaken();
     const before = presentPolicy(row, ctx.actor);
     const set = changedOnly(
@@ -198,6 +208,8 @@ export interface TicketFactsForSla {
   priority: string;
   organizationId: string | null;
   categoryId: string | null;
+  /** The CIs and services the ticket affects. */
+  ciIds: readonly string[];
 }
 
 /** The first active policy, in order, whose every stated condition the ticket meets. */
@@ -215,11 +227,13 @@ export async function matchPolicy(db: Executor, t: TicketFactsForSla): Promise<M
       priorities?: string[];
       organizationIds?: string[];
       categoryIds?: string[];
+      serviceIds?: string[];
     };
     if (m.types && !m.types.includes(t.type)) continue;
     if (m.priorities && !m.priorities.includes(t.priority)) continue;
     if (m.organizationIds && !(t.organizationId && m.organizationIds.includes(t.organizationId))) continue;
     if (m.categoryIds && !(t.categoryId && m.categoryIds.includes(t.categoryId))) continue;
+    if (m.serviceIds && !m.serviceIds.some((id) => t.ciIds.includes(id))) continue;
     return {
       id: row.id,
       name: row.name,

@@ -1,7 +1,9 @@
 import type { Executor, Tx } from "../../db/database.ts";
 import type { Actor, RequestContext } from "../../platform/context.ts";
 import { recordChange } from "../../platform/events.ts";
+import * as repo from "./repository.ts";
 import { readableTicketSummaries } from "./service.ts";
+import { afterTicketChange } from "./sla.ts";
 
 /**
  * The configuration items a ticket affects: the tickets module keeps the link;
@@ -22,6 +24,7 @@ export async function changeAffectedCis(
   ctx: RequestContext,
   ticketId: string,
   change: { before: string[]; add: string[]; remove: string[] },
+  now: Date,
 ): Promise<void> {
   if (change.add.length === 0 && change.remove.length === 0) return;
   if (change.remove.length) {
@@ -42,6 +45,9 @@ export async function changeAffectedCis(
     before: { ciIds: [...change.before].sort() },
     after: { ciIds: after },
   });
+  // A service may bring another SLA policy: the clocks follow at once.
+  const row = await repo.findTicket(tx, ticketId, true);
+  if (row) await afterTicketChange(tx, ctx, row, now);
 }
 
 /** CIs named by an open incident ticket (they are in incident when productive). */

@@ -6,6 +6,7 @@ import type { RequestContext } from "../../platform/context.ts";
 import { recordChange, recordEvent } from "../../platform/events.ts";
 import { userSummaries } from "../identity/index.ts";
 import { type Clock, computeClocks, nextEscalation, type StateChange, slaFor } from "../sla/index.ts";
+import { affectedCiIds } from "./affected-cis.ts";
 import * as repo from "./repository.ts";
 
 /** The ticket's state history, rebuilt from its creation and its timeline's state changes. */
@@ -67,6 +68,7 @@ export async function clocksOf(
     priority: t.priority,
     organizationId: t.organization_id,
     categoryId: t.category_id,
+    ciIds: await affectedCiIds(db, t.id),
   });
   if (!sla) return { policy: null, calendar: null, clocks: [] };
   const { history, customer, agent } = await historyOf(db, t);

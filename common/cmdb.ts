@@ -405,5 +405,7 @@ export const DiscoveryLogEntrySchema = z.object({
   ciId: IdSchema.nullable(),
   detail: z.string(),
   candidateIds: z.array(IdSchema).describe("For a conflict: the CIs the inventory could belong to"),
+  ci: z.object({ id: IdSchema, number: z.string(), name: z.string() }).nullable(),
+  candidates: z.array(z.object({ id: IdSchema, number: z.string(), name: z.string() })),
 });
 export const DiscoveryLogPageSchema = pageOf(DiscoveryLogEntrySchema);

@@ -151,6 +151,10 @@ describe("inventory endpoint", () => {
     const log = await lastLog();
     expect(log).toMatchObject({ outcome: "conflict", ciId: null });
     expect(log.candidateIds).toHaveLength(2);
+    expect(log.candidates.map((c: { name: string }) => c.name.replace(/-[0-9a-f]+$/, "")).sort()).toEqual([
+      "twin-a",
+      "twin-b",
+    ]);
     expect(log.detail).toMatch(/serial number/);
     expect(await computers("twin")).toHaveLength(2);
     const conflicts = (await admin.get("/api/v1/cmdb/discovery-log?outcome=conflict")).json().items;
@@ -166,7 +170,11 @@ describe("inventory endpoint", () => {
     expect((await send(Buffer.from("not zlib at all"), { compress: false })).statusCode).toBe(400);
     expect((await send(Buffer.from("{}"), { type: "application/json", compress: false })).statusCode).toBe(400);
     expect((await send(Buffer.from("x"), { type: "image/png", compress: false })).statusCode).toBe(415);
-    expect((await lastLog()).outcome).toBe("conflict");
+    // Authenticated but unreadable: logged as rejected with the reason, nothing else written.
+    const rejected = (await admin.get("/api/v1/cmdb/discovery-log?outcome=rejected")).json().items;
+    expect(rejected.map((r: { detail: string }) => r.detail.slice(0, 3)).sort()).toEqual(["400", "400", "400", "413"]);
+    expect(rejected.every((r: { ciId: string | null }) => r.ciId === null)).toBe(true);
+    expect(await computers("(unreadable)")).toEqual([]);
   });
 
   it("a revoked key is refused", async () => {

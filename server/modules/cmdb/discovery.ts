@@ -549,11 +549,31 @@ export async function receiveInventory(
   if (!anyKey) throw new NotFound("Inventory (closed until an administrator creates an inventory key)");
   const keyId = await keyOf(deps.db, request.authorization);
   await deps.db.updateTable("inventory_keys").set({ last_used_at: deps.now() }).where("id", "=", keyId).execute();
-  const { message, encoding } = await parseInventoryRequest({
-    body: request.body,
-    contentType: request.contentType,
-    userAgent: request.userAgent,
-  });
+  let parsed: Awaited<ReturnType<typeof parseInventoryRequest>>;
+  try {
+    parsed = await parseInventoryRequest({
+      body: request.body,
+      contentType: request.contentType,
+      userAgent: request.userAgent,
+    });
+  } catch (error) {
+    // An authenticated agent whose message cannot be read leaves a trace for the administrator.
+    if (error instanceof AppError) {
+      const agent = request.userAgent ?? "";
+      await inTransaction(deps.db, (tx) =>
+        log(tx, {
+          deviceId: "(unreadable)",
+          protocol: /ocs/i.test(agent) ? "ocs" : /glpi/i.test(agent) ? "glpi" : "fusion",
+          keyId,
+          outcome: "rejected",
+          detail: `${error.status}: ${error.message}`,
+          at: deps.now(),
+        }),
+      );
+    }
+    throw error;
+  }
+  const { message, encoding } = parsed;
   if (message.kind === "inventory") await applyInventory(deps, message, keyId);
   return replyTo(message, { encoding });
 }
@@ -579,6 +599,13 @@ export async function discoveryLog(
     .limit(query.limit + 1)
     .execute();
   const result = page(rows, query.limit, (r) => [r.at.toISOString(), r.id]);
+  const mentioned = [...new Set(result.items.flatMap((r) => [...(r.ci_id ? [r.ci_id] : []), ...r.candidate_ids]))];
+  const cis = new Map(
+    (mentioned.length
+      ? await deps.db.selectFrom("cis").select(["id", "number", "name"]).where("id", "in", mentioned).execute()
+      : []
+    ).map((c) => [c.id, { id: c.id, number: ciNumber(c.number), name: c.name }]),
+  );
   return {
     items: result.items.map((r) => ({
       id: r.id,
@@ -590,6 +617,11 @@ export async function discoveryLog(
       ciId: r.ci_id,
       detail: r.detail,
       candidateIds: r.candidate_ids,
+      ci: r.ci_id ? (cis.get(r.ci_id) ?? null) : null,
+      candidates: r.candidate_ids.flatMap((id) => {
+        const c = cis.get(id);
+        return c ? [c] : [];
+      }),
     })),
     nextCursor: result.nextCursor,
   };

@@ -9,6 +9,8 @@ import { AgentShell } from "./layout/agent-shell.tsx";
 import { PortalShell } from "./layout/portal-shell.tsx";
 import { CmdbCatalogPage } from "./pages/admin/cmdb/cmdb-catalog-page.tsx";
 import { CmdbClassesPage } from "./pages/admin/cmdb/cmdb-classes-page.tsx";
+import { DiscoveryPage } from "./pages/admin/cmdb/discovery-page.tsx";
+import { ImportPage } from "./pages/admin/cmdb/import-page.tsx";
 import { GroupsPage } from "./pages/admin/groups-page.tsx";
 import { OrganizationsPage } from "./pages/admin/organizations-page.tsx";
 import { CalendarsPage } from "./pages/admin/settings/calendars-page.tsx";
@@ -186,6 +188,18 @@ const cmdbCatalogRoute = createRoute({
   beforeLoad: settingsGuard("cmdb.admin"),
   component: CmdbCatalogPage,
 });
+const cmdbImportRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "cmdb-import",
+  beforeLoad: settingsGuard("cmdb.admin"),
+  component: ImportPage,
+});
+const cmdbDiscoveryRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "cmdb-discovery",
+  beforeLoad: settingsGuard("cmdb.admin"),
+  component: DiscoveryPage,
+});
 const usersRoute = createRoute({ getParentRoute: () => adminRoute, path: "users", component: UsersPage });
 const organizationsRoute = createRoute({
   getParentRoute: () => adminRoute,
@@ -236,6 +250,8 @@ const routeTree = rootRoute.addChildren([
       customFieldsRoute,
       cmdbClassesRoute,
       cmdbCatalogRoute,
+      cmdbImportRoute,
+      cmdbDiscoveryRoute,
     ]),
   ]),
   portalRoute.addChildren([portalHomeRoute, portalNewRoute, portalRequestRoute]),

@@ -12,7 +12,9 @@ import {
   IconHome,
   IconHourglass,
   IconListDetails,
+  IconRadar,
   IconSettings,
+  IconTableImport,
   IconTicket,
   IconTopologyStar3,
   IconUser,
@@ -35,7 +37,9 @@ type AdminTo =
   | "/admin/categories"
   | "/admin/custom-fields"
   | "/admin/cmdb-classes"
-  | "/admin/cmdb-catalog";
+  | "/admin/cmdb-catalog"
+  | "/admin/cmdb-import"
+  | "/admin/cmdb-discovery";
 
 const MAIN: { to: To; label: string; icon: ReactNode }[] = [
   { to: "/", label: "Home", icon: <IconHome size={18} stroke={1.7} aria-hidden /> },
@@ -97,6 +101,8 @@ const SERVICE_DESK: AdminEntry[] = [
 const CMDB: AdminEntry[] = [
   { to: "/admin/cmdb-classes", label: "CI classes", icon: IconBoxModel2, shown: (me) => can(me, "cmdb.admin") },
   { to: "/admin/cmdb-catalog", label: "CMDB catalog", icon: IconListDetails, shown: (me) => can(me, "cmdb.admin") },
+  { to: "/admin/cmdb-import", label: "Import CIs", icon: IconTableImport, shown: (me) => can(me, "cmdb.admin") },
+  { to: "/admin/cmdb-discovery", label: "Discovery", icon: IconRadar, shown: (me) => can(me, "cmdb.admin") },
 ];
 
 function isActive(pathname: string, to: string): boolean {

@@ -44,6 +44,7 @@ function initialValues(policy: SlaPolicy | null, nextOrder: number): Values {
       priorities: policy?.match.priorities ?? [],
       organizationIds: policy?.match.organizationIds ?? [],
       categoryIds: policy?.match.categoryIds ?? [],
+      serviceIds: policy?.match.serviceIds ?? [],
     },
     targets: {
       firstResponseMinutes: t.firstResponseMinutes ?? "",
@@ -63,7 +64,7 @@ function initialValues(policy: SlaPolicy | null, nextOrder: number): Values {
 /** The whole policy as the API takes it; empty match lists and targets are left out. */
 function toBody(v: Values): SlaPolicyBody {
   const match: SlaPolicyBody["match"] = {};
-  for (const key of ["types", "priorities", "organizationIds", "categoryIds"] as const) {
+  for (const key of ["types", "priorities", "organizationIds", "categoryIds", "serviceIds"] as const) {
     if (v.match[key].length) Object.assign(match, { [key]: v.match[key] });
   }
   const targets: SlaPolicyBody["targets"] = {};

@@ -2,6 +2,7 @@ import { ActionIcon, Button, Group, MultiSelect, NumberInput, Select, SimpleGrid
 import { IconPlus, IconTrash } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import { WORKFLOWS } from "../../../../../common/workflows.ts";
+import { listCis, listClasses } from "../../../api/cmdb.ts";
 import { categoriesQuery } from "../../../api/queries.ts";
 import { errorAt, type FieldErrors } from "../../../lib/form-errors.ts";
 import { formatMinutes } from "../../../lib/format.ts";
@@ -14,6 +15,7 @@ export interface MatchValues {
   priorities: string[];
   organizationIds: string[];
   categoryIds: string[];
+  serviceIds: string[];
 }
 
 export type TargetKey = "firstResponseMinutes" | "resolutionMinutes" | "nextResponseMinutes";
@@ -102,7 +104,46 @@ export function MatchFields({ value, onChange, errors, disabled }: PartProps<Mat
         nothingFoundMessage={categories.isLoading ? "Loading…" : "No category found"}
         error={errorAt(errors, "match.categoryIds")}
       />
+      <ServiceMultiSelect
+        value={value.serviceIds}
+        onChange={(serviceIds) => set({ serviceIds })}
+        error={errorAt(errors, "match.serviceIds")}
+        disabled={disabled}
+      />
     </Stack>
+  );
+}
+
+/** Business services from the CMDB: the policy applies to tickets that affect one of them. */
+function ServiceMultiSelect(props: {
+  value: string[];
+  onChange: (ids: string[]) => void;
+  error?: string | undefined;
+  disabled?: boolean | undefined;
+}) {
+  const services = useQuery({
+    queryKey: ["cmdb", "business-services"],
+    queryFn: async () => {
+      const cls = (await listClasses()).items.find((c) => c.code === "business_service");
+      if (!cls) return [];
+      return (await listCis({ classId: cls.id, limit: 200 })).items;
+    },
+  });
+  return (
+    <MultiSelect
+      label="Business services"
+      description="Tickets that affect one of these services"
+      placeholder={props.value.length ? undefined : "Any service"}
+      searchable
+      clearable
+      data={(services.data ?? []).map((s) => ({ value: s.id, label: `${s.number} · ${s.name}` }))}
+      value={props.value}
+      onChange={props.onChange}
+      nothingFoundMessage={services.isLoading ? "Loading…" : "No business service found"}
+      error={props.error}
+      disabled={props.disabled}
+      comboboxProps={{ withinPortal: true }}
+    />
   );
 }
 

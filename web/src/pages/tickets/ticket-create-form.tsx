@@ -4,13 +4,16 @@ import { type FormEvent, useState } from "react";
 import type { CustomField } from "../../../../common/custom-fields.ts";
 import type { Ticket, TicketCreate } from "../../../../common/tickets.ts";
 import { DEFAULT_PRIORITY_MATRIX, type TicketType } from "../../../../common/workflows.ts";
+import { setTicketCis } from "../../api/cmdb.ts";
 import { keys, priorityMatrixQuery } from "../../api/queries.ts";
 import { createTicket } from "../../api/tickets.ts";
 import { type FieldErrors, handleSaveError } from "../../lib/form-errors.ts";
 import { textToHtml } from "../../lib/html.ts";
+import { notifyError } from "../../lib/notify.ts";
 import { FormActions } from "../admin/form-drawer.tsx";
 import { NewTicketCustomFields, newTicketValues, sentences, useCustomFieldDefs } from "./custom-field-input.tsx";
 import { LEVEL_OPTIONS, PRIORITY_LABELS, TYPE_OPTIONS } from "./labels.ts";
+import { NewTicketCis } from "./new-ticket-cis.tsx";
 import { PriorityBadge } from "./ticket-badges.tsx";
 import { CategorySelect, GroupSelect, UserSelect } from "./ticket-pickers.tsx";
 
@@ -90,8 +93,20 @@ export function TicketCreateForm({ onCreated, onCancel }: { onCreated: (t: Ticke
   const priority = usePriorityPreview(values.impact, values.urgency);
   const defs = useCustomFieldDefs(values.type);
 
+  const [ciIds, setCiIds] = useState<string[]>([]);
   const mutation = useMutation({
-    mutationFn: () => createTicket(body(values, defs.data ?? [])),
+    mutationFn: async () => {
+      const ticket = await createTicket(body(values, defs.data ?? []));
+      if (ciIds.length) {
+        try {
+          await setTicketCis(ticket.id, ciIds);
+        } catch (error) {
+          // The ticket exists: say what did not stick rather than failing the whole form.
+          notifyError(error, `${ticket.number} was created, but its CIs could not be linked`);
+        }
+      }
+      return ticket;
+    },
     onSuccess: async (ticket) => {
       await queryClient.invalidateQueries({ queryKey: keys.tickets });
       onCreated(ticket);
@@ -205,6 +220,7 @@ export function TicketCreateForm({ onCreated, onCancel }: { onCreated: (t: Ticke
           onChange={(v) => set("categoryId", v)}
           error={errors.categoryId}
         />
+        <NewTicketCis requesterId={values.requesterId} value={ciIds} onChange={setCiIds} />
         <NewTicketCustomFields type={values.type} values={values.customFields} onChange={setCustom} errors={errors} />
       </Stack>
       <FormActions onCancel={onCancel} submitLabel="Create ticket" loading={mutation.isPending} />

@@ -208,6 +208,11 @@ describe("CMDB administration", () => {
     await withPage("cmdb-discovery", async ({ page, shot }) => {
       await logInAt(page, "/admin/cmdb-discovery", server.adminEmail, server.adminPassword);
       await visible(page.getByRole("heading", { name: "Discovery", level: 1 }));
+      // The log names its CIs and candidates itself: the page reads no CI one by one.
+      const ciReads: string[] = [];
+      page.on("request", (r) => {
+        if (/\/api\/v1\/cmdb\/cis\/[0-9a-f-]{36}$/.test(new URL(r.url()).pathname)) ciReads.push(r.url());
+      });
       await visible(page.getByText("The inventory endpoint is closed"));
       await visible(page.getByText("No agent has sent an inventory yet."));
       const xml = fs.readFileSync(path.join(repoRoot, "server/modules/cmdb/inventory/fixtures/fusion/inventory.xml"));
@@ -306,10 +311,88 @@ describe("CMDB administration", () => {
       await page.evaluate(() => window.scrollTo(0, 0));
       await shot("177-cmdb-discovery-revoked");
 
+      expect(ciReads).toEqual([]);
+
       // The CI link opens the discovered computer.
       await log.getByRole("row").filter({ hasText: "Created" }).getByRole("link", { name: ci.name }).click();
       await page.waitForURL((url) => url.pathname === `/cmdb/cis/${ci.id}`);
       await visible(page.getByRole("heading", { name: ci.name, level: 1 }));
+    });
+  });
+
+  it("adds a relation type, refuses its key again beside the field, and offers it in the relation form", async () => {
+    await withPage("cmdb-relation-types", async ({ page, shot }) => {
+      await logInAt(page, "/admin/cmdb-relation-types", server.adminEmail, server.adminPassword);
+      await visible(page.getByRole("heading", { name: "Relation types", level: 1 }));
+      await visible(
+        page.getByRole("link", { name: "Relation types", exact: true }).and(page.locator("[aria-current=page]")),
+      );
+      // The built-in types, with the way a failure travels along each in words.
+      const table = page.getByRole("table", { name: "Relation types" });
+      const dependsOn = table.getByRole("row").filter({ hasText: "depends_on" });
+      await visible(dependsOn.getByText("A failure of the target hits the source"));
+      await visible(dependsOn.getByText("Built-in"));
+      await visible(
+        table.getByRole("row").filter({ hasText: "part_of" }).getByText("A failure of the source hits the target"),
+      );
+      await visible(
+        table.getByRole("row").filter({ hasText: "connected_to" }).getByText("A failure of either end hits the other"),
+      );
+
+      const form = page.getByRole("form", { name: "New relation type" });
+      const label = `backs up ${tag}`;
+      const key = `backs_up_${tag}`;
+      await form.getByLabel(/^Label/).fill(label);
+      expect(await form.getByLabel(/^Key/).inputValue()).toBe(key);
+      await form.getByLabel(/^Reverse label/).fill(`is backed up by ${tag}`);
+      await form.getByRole("radio", { name: "Forward" }).check();
+      await visible(form.getByTestId("relation-type-preview").getByText(label));
+      await shot("178-cmdb-relation-type-form");
+      await form.getByRole("button", { name: "Add relation type" }).click();
+      const row = table.getByRole("row").filter({ hasText: key });
+      await visible(row.getByText("A failure of the source hits the target"));
+      expect(await row.getByText("Built-in").count()).toBe(0);
+      const types = (await api(page, "GET", "/api/v1/cmdb/relation-types")).items as unknown as {
+        key: string;
+        label: string;
+        reverseLabel: string;
+        impact: string;
+        builtin: boolean;
+      }[];
+      expect(types.find((t) => t.key === key)).toEqual({
+        key,
+        label,
+        reverseLabel: `is backed up by ${tag}`,
+        impact: "forward",
+        builtin: false,
+      });
+
+      // The same key again: refused beside the key.
+      await form.getByLabel(/^Label/).fill(label);
+      await form.getByLabel(/^Reverse label/).fill("is copied by");
+      await form.getByRole("button", { name: "Add relation type" }).click();
+      await visible(form.getByText("A relation type with this key exists: choose another key"));
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await shot("179-cmdb-relation-types");
+
+      // The relation form of a CI offers it, and reads it.
+      const app = await classId(page, "application");
+      const backup = await api(page, "POST", "/api/v1/cmdb/cis", { classId: app, name: `Backup ${tag}` });
+      const files = await api(page, "POST", "/api/v1/cmdb/cis", { classId: app, name: `Files ${tag}` });
+      await page.goto(`/cmdb/cis/${backup.id}?tab=relations`);
+      const add = page.getByRole("form", { name: "Add a relation" });
+      await choose(page, add, /^Relation/, label);
+      const other = add.getByRole("combobox", { name: /^Other CI/ });
+      await other.click();
+      await other.fill(`Files ${tag}`);
+      await page
+        .getByRole("option", { name: new RegExp(`Files ${tag}`) })
+        .first()
+        .click();
+      await visible(add.getByText(`Backup ${tag} ${label} Files ${tag}`));
+      await add.getByRole("button", { name: "Add relation" }).click();
+      await visible(page.getByRole("list", { name: "Relations" }).getByRole("link", { name: files.name }));
+      await visible(page.getByRole("list", { name: "Relations" }).getByText(label));
     });
   });
 });

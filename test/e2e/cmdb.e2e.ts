@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hidden, launchBrowser, logInAt, type OpenedPage, runInPage, visible } from "./support/browser.ts";
@@ -26,7 +27,7 @@ interface Made {
 }
 
 /** A JSON call through the signed-in page's session, with its CSRF token. */
-async function api(page: Page, method: "GET" | "POST" | "PATCH" | "PUT", url: string, data?: unknown) {
+async function api(page: Page, method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE", url: string, data?: unknown) {
   const csrf = (await page.context().cookies()).find((c) => c.name === "steward_csrf")?.value ?? "";
   const res = await page.request.fetch(url, { method, headers: { "X-CSRF-Token": csrf }, data });
   expect(res.status(), `${method} ${url}: ${await res.text()}`).toBeLessThan(300);
@@ -121,12 +122,19 @@ describe("the CMDB", () => {
       await edit.getByLabel("Memory (MB)", { exact: true }).fill("65536");
       await edit.getByRole("button", { name: "Save" }).click();
       await hidden(edit);
+      // Who made each version comes with the versions: the history asks for no user.
+      const userReads: string[] = [];
+      page.on("request", (r) => {
+        if (/\/api\/v1\/users\/[0-9a-f-]{36}/.test(r.url())) userReads.push(r.url());
+      });
       await page.getByRole("tab", { name: "History" }).click();
       const v2 = page.getByRole("listitem", { name: "Version 2" });
       await visible(v2);
       await visible(v2.getByText("Memory (MB):"));
       await visible(v2.getByText("65,536"));
       await visible(v2.getByText("Web"));
+      await visible(v2.getByText("Administrator"));
+      expect(userReads).toEqual([]);
       await visible(page.getByRole("listitem", { name: "Version 1" }).getByText("Created"));
       const compare = page.getByRole("table", { name: "Differences between version 1 and version 2" });
       await visible(compare.getByRole("row", { name: /Memory \(MB\)/ }));
@@ -299,7 +307,14 @@ describe("the CMDB", () => {
           return items.find((i) => i.name === `Juniper ${tag}`)?.active;
         })
         .toBe(false);
-      await choose(page, page, /^List/, "Deployment state");
+      // The list picker says how many values each list has, and how many of them are active.
+      await page.getByRole("combobox", { name: /^List/ }).click();
+      await visible(page.getByRole("option", { name: /Manufacturer/ }).getByText(/^\d+ of \d+ values active$/));
+      await shot("159b-cmdb-catalog-lists");
+      await page
+        .getByRole("option", { name: /Deployment state/ })
+        .first()
+        .click();
       await visible(page.getByRole("textbox", { name: "Name of Production" }));
       await shot("159-cmdb-catalog");
     });
@@ -346,6 +361,129 @@ describe("the CMDB", () => {
       await page.waitForURL((url) => url.pathname === `/cmdb/cis/${crm.id}`);
       await page.getByRole("tab", { name: "Tickets" }).click();
       await visible(page.getByRole("link", { name: ticket.number }));
+    });
+  });
+
+  it("groups redundant CIs: related ones offered first, a refusal beside its field, the rule shown, removal confirmed", async () => {
+    await withPage("cmdb-redundancy", async ({ page, shot }) => {
+      await logInAt(page, "/cmdb", server.adminEmail, server.adminPassword);
+      const classes = (await api(page, "GET", "/api/v1/cmdb/classes?limit=200")).items as (Made & { code: string })[];
+      const appClass = classes.find((c) => c.code === "application") as Made;
+      const serverClass = classes.find((c) => c.code === "server") as Made;
+      const shop = await api(page, "POST", "/api/v1/cmdb/cis", { classId: appClass.id, name: `Shop ${tag}` });
+      const webs: Made[] = [];
+      for (const n of ["a", "b", "c"]) {
+        webs.push(await api(page, "POST", "/api/v1/cmdb/cis", { classId: serverClass.id, name: `web-${n}-${tag}` }));
+      }
+      const [webA, webB, webC] = webs as [Made, Made, Made];
+      for (const w of [webA, webB]) {
+        await api(page, "POST", "/api/v1/cmdb/relations", { sourceId: shop.id, targetId: w.id, type: "runs_on" });
+      }
+
+      await page.goto(`/cmdb/cis/${shop.id}?tab=relations`);
+      const section = page.getByRole("region", { name: "Redundancy groups" });
+      await visible(section.getByText("No redundancy groups yet."));
+      await visible(section.getByText(`Shop ${tag} stays up while at least`));
+      const form = page.getByRole("form", { name: "Add a redundancy group" });
+      await form.getByLabel(/^Name/).fill("Web pool");
+      // The CIs related to this one come first, before anything is typed…
+      const members = form.getByRole("combobox", { name: /^Members/ });
+      await members.click();
+      await visible(page.getByText("Related to this CI"));
+      await page.getByRole("option", { name: new RegExp(webA.name) }).click();
+      await members.click();
+      await page.getByRole("option", { name: new RegExp(webB.name) }).click();
+      // …and any other is found by searching.
+      await search(page, form, /^Members/, `web-c-${tag}`, new RegExp(webC.name));
+      await page.keyboard.press("Escape");
+      const minimum = form.getByLabel(/^Stays up while at least/);
+      await minimum.fill("4");
+      await form.getByRole("button", { name: "Add group" }).click();
+      // More than there are members: the server's refusal, beside the number.
+      await visible(form.getByText("At most the 3 members"));
+      await minimum.fill("2");
+      await visible(form.getByText(`Shop ${tag} stays up while at least 2 of these 3 are up.`));
+      await form.getByRole("button", { name: "Add group" }).click();
+      const pool = section.getByRole("listitem", { name: "Web pool" });
+      await visible(pool.getByText("At least 2 of 3 up"));
+      for (const w of webs) {
+        await visible(pool.getByRole("list", { name: "Members of Web pool" }).getByRole("link", { name: w.name }));
+      }
+      const stored = (await api(page, "GET", `/api/v1/cmdb/cis/${shop.id}/redundancy-groups`)).items as unknown as {
+        name: string;
+        memberIds: string[];
+        minUp: number | null;
+        minPercent: number | null;
+      }[];
+      expect(stored).toMatchObject([
+        { name: "Web pool", memberIds: webs.map((w) => w.id).sort(), minUp: 2, minPercent: null },
+      ]);
+
+      // A share instead of a count.
+      await form.getByLabel(/^Name/).fill("Front pair");
+      await members.click();
+      await page.getByRole("option", { name: new RegExp(webA.name) }).click();
+      await members.click();
+      await page.getByRole("option", { name: new RegExp(webB.name) }).click();
+      await page.keyboard.press("Escape");
+      await form.getByText("% up", { exact: true }).click();
+      await minimum.fill("50");
+      await form.getByRole("button", { name: "Add group" }).click();
+      const pair = section.getByRole("listitem", { name: "Front pair" });
+      await visible(pair.getByText("At least 50 % up"));
+      await visible(pair.getByText("1 of 2"));
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await shot("162-cmdb-redundancy-groups");
+
+      // Removing asks first.
+      await pool.getByRole("button", { name: "Remove redundancy group Web pool" }).click();
+      const confirm = page.getByRole("dialog", { name: "Remove redundancy group?" });
+      await visible(confirm.getByText(/stop honouring/));
+      await shot("163-cmdb-redundancy-remove");
+      await confirm.getByRole("button", { name: "Remove group" }).click();
+      await hidden(confirm);
+      await hidden(pool);
+      await visible(pair);
+      const left = (await api(page, "GET", `/api/v1/cmdb/cis/${shop.id}/redundancy-groups`)).items;
+      expect(left.map((g) => g.name)).toEqual(["Front pair"]);
+    });
+  });
+
+  it("exports the CIs the list's filters find, as CSV and XLSX", async () => {
+    await withPage("cmdb-export", async ({ page, shot }) => {
+      await logInAt(page, "/cmdb", server.adminEmail, server.adminPassword);
+      const classes = (await api(page, "GET", "/api/v1/cmdb/classes?limit=200")).items as (Made & { code: string })[];
+      const serverClass = classes.find((c) => c.code === "server") as Made;
+      const deviceClass = classes.find((c) => c.code === "network_device") as Made;
+      const wanted = [`export-a-${tag}`, `export-b-${tag}`];
+      for (const name of wanted) await api(page, "POST", "/api/v1/cmdb/cis", { classId: serverClass.id, name });
+      const otherClass = `export-c-${tag}`;
+      await api(page, "POST", "/api/v1/cmdb/cis", { classId: deviceClass.id, name: otherClass });
+
+      await page.goto("/cmdb");
+      await page.getByRole("searchbox", { name: "Search configuration items" }).fill("export-");
+      await page.waitForURL((url) => url.searchParams.get("q") === "export-");
+      await choose(page, page, "Class", "Server");
+      await page.waitForURL((url) => url.searchParams.get("classId") === serverClass.id);
+      for (const name of wanted) await visible(page.getByRole("link", { name }));
+      await expect.poll(() => page.getByRole("link", { name: otherClass }).count()).toBe(0);
+
+      await page.getByRole("button", { name: "Export", exact: true }).click();
+      await visible(page.getByText("The CIs these filters find, as a file that imports back"));
+      const csv = page.getByRole("menuitem", { name: "CSV" });
+      expect(await csv.getAttribute("href")).toBe(
+        `/api/v1/cmdb/cis/export?classId=${serverClass.id}&q=export-&format=csv`,
+      );
+      expect(await page.getByRole("menuitem", { name: "XLSX" }).getAttribute("href")).toBe(
+        `/api/v1/cmdb/cis/export?classId=${serverClass.id}&q=export-&format=xlsx`,
+      );
+      await shot("164-cmdb-export-menu");
+      const [download] = await Promise.all([page.waitForEvent("download"), csv.click()]);
+      expect(download.suggestedFilename()).toMatch(/\.csv$/);
+      const text = fs.readFileSync(await download.path(), "utf8");
+      for (const name of wanted) expect(text).toContain(name);
+      expect(text).not.toContain(otherClass);
+      expect(text).not.toContain(switchName);
     });
   });
 });

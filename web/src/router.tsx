@@ -11,6 +11,7 @@ import { CmdbCatalogPage } from "./pages/admin/cmdb/cmdb-catalog-page.tsx";
 import { CmdbClassesPage } from "./pages/admin/cmdb/cmdb-classes-page.tsx";
 import { DiscoveryPage } from "./pages/admin/cmdb/discovery-page.tsx";
 import { ImportPage } from "./pages/admin/cmdb/import-page.tsx";
+import { RelationTypesPage } from "./pages/admin/cmdb/relation-types-page.tsx";
 import { GroupsPage } from "./pages/admin/groups-page.tsx";
 import { OrganizationsPage } from "./pages/admin/organizations-page.tsx";
 import { CalendarsPage } from "./pages/admin/settings/calendars-page.tsx";
@@ -188,6 +189,12 @@ const cmdbCatalogRoute = createRoute({
   beforeLoad: settingsGuard("cmdb.admin"),
   component: CmdbCatalogPage,
 });
+const cmdbRelationTypesRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "cmdb-relation-types",
+  beforeLoad: settingsGuard("cmdb.admin"),
+  component: RelationTypesPage,
+});
 const cmdbImportRoute = createRoute({
   getParentRoute: () => adminRoute,
   path: "cmdb-import",
@@ -250,6 +257,7 @@ const routeTree = rootRoute.addChildren([
       customFieldsRoute,
       cmdbClassesRoute,
       cmdbCatalogRoute,
+      cmdbRelationTypesRoute,
       cmdbImportRoute,
       cmdbDiscoveryRoute,
     ]),

@@ -10,6 +10,7 @@ import {
   type InventoryKeySchema,
 } from "../../../common/cmdb.ts";
 import { ApiError, request, requestVoid } from "./client.ts";
+import { ciExportUrl } from "./cmdb.ts";
 import { fetchMe } from "./identity.ts";
 
 const id = encodeURIComponent;
@@ -120,8 +121,7 @@ export function importCis(options: ImportOptions, signal?: AbortSignal): Promise
 }
 
 /** Where a class's CIs download from, as a file that imports back. */
-export const exportUrl = (classId: string, format: "csv" | "xlsx") =>
-  `/api/v1/cmdb/cis/export?${new URLSearchParams({ classId, format }).toString()}`;
+export const exportUrl = (classId: string, format: "csv" | "xlsx") => ciExportUrl({ classId }, format);
 
 // ---- discovery ----
 

@@ -7,6 +7,7 @@ import {
   CatalogItemSchema,
   type CatalogItemUpdateSchema,
   CatalogListSchema,
+  CatalogNamesSchema,
   type Ci,
   type CiClass,
   type CiClassCreateSchema,
@@ -21,9 +22,14 @@ import {
   GraphSchema,
   ImpactSchema,
   type IncidentState,
+  type RedundancyGroupCreateSchema,
+  RedundancyGroupListSchema,
+  RedundancyGroupSchema,
   RelationListSchema,
   RelationSchema,
+  type RelationTypeCreateSchema,
   RelationTypeListSchema,
+  RelationTypeSchema,
   TicketCiListSchema,
 } from "../../../common/cmdb.ts";
 import { request, requestVoid } from "./client.ts";
@@ -40,6 +46,11 @@ export type CatalogItemUpdate = z.input<typeof CatalogItemUpdateSchema>;
 export type CiVersion = z.infer<typeof CiVersionListSchema>["items"][number];
 export type Relation = z.infer<typeof RelationSchema>;
 export type RelationType = z.infer<typeof RelationTypeListSchema>["items"][number];
+export type RelationTypeCreate = z.input<typeof RelationTypeCreateSchema>;
+export type RelationImpact = RelationType["impact"];
+export type RedundancyGroup = z.infer<typeof RedundancyGroupSchema>;
+export type RedundancyGroupCreate = z.input<typeof RedundancyGroupCreateSchema>;
+export type CatalogListSummary = z.infer<typeof CatalogNamesSchema>["items"][number];
 export type Impact = z.infer<typeof ImpactSchema>;
 export type Graph = z.infer<typeof GraphSchema>;
 export type TicketCi = z.infer<typeof TicketCiListSchema>["items"][number];
@@ -50,7 +61,11 @@ export const cmdbKeys = {
   classes: ["cmdb", "classes"] as const,
   classVersion: (classId: string, version: number) => ["cmdb", "classes", classId, "version", version] as const,
   catalog: (list: string) => ["cmdb", "catalog", list] as const,
+  /** Not under `catalog(…)`: a list may be called anything, "lists" included. */
+  catalogLists: ["cmdb", "catalog-lists"] as const,
   cis: ["cmdb", "cis"] as const,
+  /** Several CIs by id, fetched together (names for references, history, pickers). */
+  cisByIds: (ids: readonly string[]) => ["cmdb", "cis", "by-ids", ...ids] as const,
   ci: (ciId: string) => ["cmdb", "cis", "detail", ciId] as const,
   versions: (ciId: string) => ["cmdb", "cis", "versions", ciId] as const,
   relations: ["cmdb", "relations"] as const,
@@ -58,10 +73,13 @@ export const cmdbKeys = {
   graph: (ciId: string, depth: number) => ["cmdb", "relations", "graph", ciId, depth] as const,
   impact: (ciId: string, direction: string, depth: number) =>
     ["cmdb", "relations", "impact", ciId, direction, depth] as const,
+  redundancyGroups: (ciId: string) => ["cmdb", "redundancy-groups", ciId] as const,
   ticketCis: (ticketId: string) => ["cmdb", "ticket-cis", ticketId] as const,
 };
 
 // ---- catalog ----
+/** The catalog's lists, with how many values each has (and how many are active). */
+export const listCatalogLists = () => request("GET", "/cmdb/catalog", CatalogNamesSchema);
 export const listCatalog = (list: string) => request("GET", `/cmdb/catalog/${id(list)}`, CatalogListSchema);
 export const createCatalogItem = (list: string, body: CatalogItemCreate) =>
   request("POST", `/cmdb/catalog/${id(list)}`, CatalogItemSchema, { body });
@@ -104,6 +122,40 @@ export interface CiListParams {
   limit?: number;
 }
 export const listCis = (params: CiListParams) => request("GET", "/cmdb/cis", CiPageSchema, { query: { ...params } });
+
+/** The largest number of ids one `GET /cmdb/cis?ids=` takes. */
+const IDS_PER_REQUEST = 100;
+
+/** Several CIs by id, a hundred per request; ids the caller may not see (or that do not exist) are left out. */
+export async function getCisByIds(ids: readonly string[]): Promise<Ci[]> {
+  const unique = [...new Set(ids)];
+  const chunks: string[][] = [];
+  for (let i = 0; i < unique.length; i += IDS_PER_REQUEST) chunks.push(unique.slice(i, i + IDS_PER_REQUEST));
+  const pages = await Promise.all(
+    chunks.map((chunk) =>
+      request("GET", "/cmdb/cis", CiPageSchema, { query: { ids: chunk.join(","), limit: IDS_PER_REQUEST } }),
+    ),
+  );
+  return pages.flatMap((p) => p.items);
+}
+
+/** The list's filters, as the export takes them. */
+export type CiExportFilters = Pick<
+  CiListParams,
+  "classId" | "q" | "organizationId" | "incidentState" | "deploymentStateId" | "attribute"
+>;
+
+/** Where the CIs these filters find download from, as a CSV or XLSX file that imports back. */
+export function ciExportUrl(filters: CiExportFilters, format: "csv" | "xlsx"): string {
+  const params = new URLSearchParams();
+  const ordered = ["classId", "q", "organizationId", "incidentState", "deploymentStateId", "attribute"] as const;
+  for (const key of ordered) {
+    const value = filters[key];
+    if (value) params.set(key, value);
+  }
+  params.set("format", format);
+  return `/api/v1/cmdb/cis/export?${params.toString()}`;
+}
 export const getCi = (ciId: string) => request("GET", `/cmdb/cis/${id(ciId)}`, CiSchema);
 export const createCi = (body: CiCreate) => request("POST", "/cmdb/cis", CiSchema, { body });
 export const updateCi = (ciId: string, body: CiUpdate) => request("PATCH", `/cmdb/cis/${id(ciId)}`, CiSchema, { body });
@@ -111,6 +163,8 @@ export const listCiVersions = (ciId: string) => request("GET", `/cmdb/cis/${id(c
 
 // ---- relations, graph, impact ----
 export const listRelationTypes = () => request("GET", "/cmdb/relation-types", RelationTypeListSchema);
+export const createRelationType = (body: RelationTypeCreate) =>
+  request("POST", "/cmdb/relation-types", RelationTypeSchema, { body });
 export const listCiRelations = (ciId: string) => request("GET", `/cmdb/cis/${id(ciId)}/relations`, RelationListSchema);
 export const createRelation = (body: { sourceId: string; targetId: string; type: string }) =>
   request("POST", "/cmdb/relations", RelationSchema, { body });
@@ -119,6 +173,14 @@ export const getCiGraph = (ciId: string, depth: number) =>
   request("GET", `/cmdb/cis/${id(ciId)}/graph`, GraphSchema, { query: { depth } });
 export const getCiImpact = (ciId: string, direction: "downstream" | "upstream", depth: number) =>
   request("GET", `/cmdb/cis/${id(ciId)}/impact`, ImpactSchema, { query: { direction, depth } });
+
+// ---- redundancy groups ----
+export const listRedundancyGroups = (ciId: string) =>
+  request("GET", `/cmdb/cis/${id(ciId)}/redundancy-groups`, RedundancyGroupListSchema);
+export const createRedundancyGroup = (body: RedundancyGroupCreate) =>
+  request("POST", "/cmdb/redundancy-groups", RedundancyGroupSchema, { body });
+export const deleteRedundancyGroup = (groupId: string) =>
+  requestVoid("DELETE", `/cmdb/redundancy-groups/${id(groupId)}`);
 
 // ---- tickets ↔ CIs ----
 export const listTicketCis = (ticketId: string) => request("GET", `/tickets/${id(ticketId)}/cis`, TicketCiListSchema);

@@ -11,6 +11,7 @@ import {
   IconGridDots,
   IconHome,
   IconHourglass,
+  IconLink,
   IconListDetails,
   IconRadar,
   IconSettings,
@@ -38,6 +39,7 @@ type AdminTo =
   | "/admin/custom-fields"
   | "/admin/cmdb-classes"
   | "/admin/cmdb-catalog"
+  | "/admin/cmdb-relation-types"
   | "/admin/cmdb-import"
   | "/admin/cmdb-discovery";
 
@@ -101,6 +103,12 @@ const SERVICE_DESK: AdminEntry[] = [
 const CMDB: AdminEntry[] = [
   { to: "/admin/cmdb-classes", label: "CI classes", icon: IconBoxModel2, shown: (me) => can(me, "cmdb.admin") },
   { to: "/admin/cmdb-catalog", label: "CMDB catalog", icon: IconListDetails, shown: (me) => can(me, "cmdb.admin") },
+  {
+    to: "/admin/cmdb-relation-types",
+    label: "Relation types",
+    icon: IconLink,
+    shown: (me) => can(me, "cmdb.admin"),
+  },
   { to: "/admin/cmdb-import", label: "Import CIs", icon: IconTableImport, shown: (me) => can(me, "cmdb.admin") },
   { to: "/admin/cmdb-discovery", label: "Discovery", icon: IconRadar, shown: (me) => can(me, "cmdb.admin") },
 ];

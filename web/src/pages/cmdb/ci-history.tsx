@@ -26,7 +26,6 @@ import {
 import { initials } from "../../layout/user-menu.tsx";
 import { formatDateTime, formatRelative } from "../../lib/format.ts";
 import { errorMessage } from "../../lib/notify.ts";
-import { useUserNames } from "../tickets/use-names.ts";
 import { collectRefs, emptyRefs, type Lookups, type Refs, useLookups, valueText } from "./attribute-values.tsx";
 import { INCIDENT_LABELS, SourceBadge } from "./cmdb-badges.tsx";
 
@@ -279,7 +278,6 @@ export function CiHistory({ ci }: { ci: Ci }) {
   });
   const defsAt: Definitions = (v) => byVersion.get(Number(v)) ?? [];
   const l = useLookups(refsOf(items, defsAt));
-  const users = useUserNames(items.map((v) => v.actorId));
 
   if (versions.isLoading) {
     return (
@@ -319,7 +317,8 @@ export function CiHistory({ ci }: { ci: Ci }) {
           >
             {items.map((v) => {
               const [before, after] = sides(v);
-              const who = v.actorId ? (users.get(v.actorId) ?? "…") : "Steward";
+              // The server names the actor; someone it can no longer name is still someone, not Steward.
+              const who = v.actorId ? (v.actorName ?? "Unknown user") : "Steward";
               return (
                 <Timeline.Item
                   key={v.version}

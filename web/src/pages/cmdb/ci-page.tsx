@@ -22,6 +22,7 @@ import { CiAttributes } from "./ci-attributes.tsx";
 import { CiForm } from "./ci-form.tsx";
 import { CiHistory } from "./ci-history.tsx";
 import { CiImpact } from "./ci-impact.tsx";
+import { CiRedundancy } from "./ci-redundancy.tsx";
 import { CiRelations } from "./ci-relations.tsx";
 import type { CiTab } from "./ci-search.ts";
 import { CiTickets } from "./ci-tickets.tsx";
@@ -135,7 +136,10 @@ function CiView({ ci }: { ci: Ci }) {
           <CiHistory ci={ci} />
         </Tabs.Panel>
         <Tabs.Panel value="relations">
-          <CiRelations ci={ci} />
+          <Stack gap="lg">
+            <CiRelations ci={ci} />
+            <CiRedundancy ci={ci} />
+          </Stack>
         </Tabs.Panel>
         <Tabs.Panel value="graph">
           <Suspense

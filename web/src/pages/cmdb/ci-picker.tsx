@@ -2,10 +2,10 @@ import { type BoxProps, Group, MultiSelect, Select, Text } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { type Ci, cmdbKeys, listCis } from "../../api/cmdb.ts";
+import { cmdbKeys, listCis } from "../../api/cmdb.ts";
 import { useCiNames } from "./use-cmdb.ts";
 
-interface Known {
+export interface Known {
   id: string;
   number: string;
   name: string;
@@ -109,7 +109,9 @@ export interface CiMultiSelectProps {
   onChange: (value: string[]) => void;
   classId?: string | undefined;
   /** Offered first, under their own heading, before anything is typed (the requester's organization's CIs). */
-  suggestions?: { label: string; items: Ci[] } | undefined;
+  suggestions?: { label: string; items: readonly Known[] } | undefined;
+  /** Never offered (the CI being edited, say). */
+  exclude?: readonly string[];
   error?: string | undefined;
   description?: string | undefined;
   placeholder?: string;
@@ -118,19 +120,19 @@ export interface CiMultiSelectProps {
 
 /** Several CIs, searched on the server; picked ones keep their names while the search changes. */
 export function CiMultiSelect(props: CiMultiSelectProps) {
-  const { value, suggestions } = props;
+  const { value, suggestions, exclude = [] } = props;
   const [search, setSearch] = useState("");
   const list = useCiSearch(search, props.classId, null);
   const names = useCiNames(value);
   const known = new Map<string, Known>();
-  for (const c of suggestions?.items ?? []) known.set(c.id, c);
-  for (const c of list.data?.items ?? []) if (!known.has(c.id)) known.set(c.id, c);
+  for (const c of suggestions?.items ?? []) if (!exclude.includes(c.id)) known.set(c.id, c);
+  for (const c of list.data?.items ?? []) if (!known.has(c.id) && !exclude.includes(c.id)) known.set(c.id, c);
   for (const id of value) {
     if (!known.has(id)) known.set(id, { id, number: names.get(id)?.number ?? "", name: names.get(id)?.name ?? "…" });
   }
   const option = (c: Known) => ({ value: c.id, label: c.number ? optionLabel(c) : c.name });
   const searching = search.trim().length > 0;
-  const suggested = searching ? [] : (suggestions?.items ?? []);
+  const suggested = searching ? [] : (suggestions?.items ?? []).filter((c) => !exclude.includes(c.id));
   const suggestedIds = new Set(suggested.map((c) => c.id));
   const rest = [...known.values()].filter((c) => !suggestedIds.has(c.id));
   const data =

@@ -1,10 +1,10 @@
-import { Anchor, Button, Center, Container, Loader, Paper, Table, Text } from "@mantine/core";
+import { Anchor, Button, Center, Container, Loader, Menu, Paper, Table, Text } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { IconPlus } from "@tabler/icons-react";
+import { IconChevronDown, IconDownload, IconFileTypeCsv, IconFileTypeXls, IconPlus } from "@tabler/icons-react";
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { getRouteApi, Link, useNavigate } from "@tanstack/react-router";
 import { type MouseEvent, useMemo } from "react";
-import { type Ci, cmdbKeys, listCis } from "../../api/cmdb.ts";
+import { type Ci, ciExportUrl, cmdbKeys, listCis } from "../../api/cmdb.ts";
 import { can, useMe } from "../../auth.tsx";
 import { FormDrawer } from "../admin/form-drawer.tsx";
 import { PageHeader } from "../page-header.tsx";
@@ -115,6 +115,44 @@ function CiTable(props: {
   );
 }
 
+/** Downloads what the list shows — every CI its filters find, not only the loaded pages — as CSV or XLSX. */
+function ExportMenu({ search }: { search: CiSearch }) {
+  return (
+    <Menu position="bottom-end" width={250} shadow="md" withinPortal>
+      <Menu.Target>
+        <Button
+          variant="default"
+          leftSection={<IconDownload size={16} aria-hidden />}
+          rightSection={<IconChevronDown size={14} aria-hidden />}
+        >
+          Export
+        </Button>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Label>
+          {hasCiFilters(search) ? "The CIs these filters find" : "Every CI"}, as a file that imports back
+        </Menu.Label>
+        <Menu.Item
+          component="a"
+          href={ciExportUrl(search, "csv")}
+          download=""
+          leftSection={<IconFileTypeCsv size={16} aria-hidden />}
+        >
+          CSV
+        </Menu.Item>
+        <Menu.Item
+          component="a"
+          href={ciExportUrl(search, "xlsx")}
+          download=""
+          leftSection={<IconFileTypeXls size={16} aria-hidden />}
+        >
+          XLSX
+        </Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
+  );
+}
+
 /** The CMDB: configuration items, filtered by class, states, text and attribute, a page at a time. */
 export function CisPage() {
   const me = useMe();
@@ -142,11 +180,14 @@ export function CisPage() {
         title="CMDB"
         description="Configuration items — servers, applications, network devices, services and locations — with their dependencies and impact analysis."
         actions={
-          canCreate && (
-            <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={create.open}>
-              New CI
-            </Button>
-          )
+          <>
+            <ExportMenu search={search} />
+            {canCreate && (
+              <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={create.open}>
+                New CI
+              </Button>
+            )}
+          </>
         }
       />
       <CiFilters search={search} onChange={update} classes={classes.data ?? []} />

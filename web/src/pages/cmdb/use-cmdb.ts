@@ -1,10 +1,12 @@
-import { useQueries, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQueries, useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
 import {
   type CatalogItem,
+  type Ci,
   type CiClass,
   cmdbKeys,
   getCi,
+  getCisByIds,
   getClassVersion,
   listCatalog,
   listClasses,
@@ -87,16 +89,27 @@ export function ciQuery(id: string) {
   return { queryKey: cmdbKeys.ci(id), queryFn: () => getCi(id), staleTime: 30_000, retry: false };
 }
 
+/**
+ * The CIs behind these ids, fetched together (a hundred per request) rather than one by one. Ids the
+ * caller may not see are absent from the map; `isLoading` tells "not yet" from "not there".
+ */
+export function useCisByIds(ids: readonly (string | null | undefined)[]) {
+  const unique = [...new Set(ids.filter((id): id is string => !!id))].sort();
+  const query = useQuery({
+    queryKey: cmdbKeys.cisByIds(unique),
+    queryFn: () => getCisByIds(unique),
+    enabled: unique.length > 0,
+    staleTime: 30_000,
+    // A picker adding one more id keeps showing the names it has while the next answer comes.
+    placeholderData: keepPreviousData,
+  });
+  const byId = useMemo(() => new Map<string, Ci>((query.data ?? []).map((c) => [c.id, c])), [query.data]);
+  return { byId, isLoading: unique.length > 0 && (query.isLoading || query.isPlaceholderData) };
+}
+
 /** Number and name of the CIs behind these ids (references in attributes, history and pickers). */
 export function useCiNames(ids: readonly (string | null | undefined)[]): Map<string, { number: string; name: string }> {
-  const unique = [...new Set(ids.filter((id): id is string => !!id))].sort();
-  const results = useQueries({ queries: unique.map((id) => ciQuery(id)) });
-  const names = new Map<string, { number: string; name: string }>();
-  unique.forEach((id, i) => {
-    const ci = results[i]?.data;
-    if (ci) names.set(id, { number: ci.number, name: ci.name });
-  });
-  return names;
+  return useCisByIds(ids).byId;
 }
 
 /** Organization names, fetched once each (shared with the organization pickers). */

@@ -22,15 +22,17 @@ import { type FormEvent, useEffect, useRef, useState } from "react";
 import {
   type CatalogItem,
   type CatalogItemUpdate,
+  type CatalogListSummary,
   cmdbKeys,
   createCatalogItem,
   listCatalog,
-  listClasses,
+  listCatalogLists,
   updateCatalogItem,
 } from "../../../api/cmdb.ts";
 import { type FieldErrors, handleSaveError } from "../../../lib/form-errors.ts";
 import { notifyError, notifySuccess } from "../../../lib/notify.ts";
 import { DEPLOYMENT_GROUPS } from "../../cmdb/cmdb-badges.tsx";
+import { useClasses } from "../../cmdb/use-cmdb.ts";
 import { PageHeader } from "../../page-header.tsx";
 import { sentences } from "../../tickets/custom-field-input.tsx";
 import { knownLists } from "./cmdb-classes-page.tsx";
@@ -58,6 +60,13 @@ function scalars(properties: Record<string, unknown>): Record<string, string | n
 }
 
 const listLabel = (list: string) => list.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
+
+/** "12 values", "3 of 12 active", or "No values yet" for a list a class names but nobody filled. */
+function countText(summary: CatalogListSummary | undefined): string {
+  if (!summary || summary.count === 0) return "No values yet";
+  const values = `${summary.count} ${summary.count === 1 ? "value" : "values"}`;
+  return summary.active === summary.count ? values : `${summary.active} of ${values} active`;
+}
 
 /** A value's name, saved when the field is left or Enter is pressed. */
 function NameCell({ item, onSave }: { item: CatalogItem; onSave: (name: string) => void }) {
@@ -103,7 +112,10 @@ function AddValue({ list, items }: { list: string; items: CatalogItem[] }) {
         position: Math.max(0, ...items.map((i) => i.position)) + 10,
       }),
     onSuccess: async (item) => {
-      await queryClient.invalidateQueries({ queryKey: cmdbKeys.catalog(list) });
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: cmdbKeys.catalog(list) }),
+        queryClient.invalidateQueries({ queryKey: cmdbKeys.catalogLists }),
+      ]);
       notifySuccess(`${item.name} was added to ${listLabel(list).toLowerCase()}.`);
       setName("");
       nameRef.current?.focus();
@@ -175,9 +187,12 @@ function AddValue({ list, items }: { list: string; items: CatalogItem[] }) {
  */
 export function CmdbCatalogPage() {
   const queryClient = useQueryClient();
-  const classes = useQuery({ queryKey: [...cmdbKeys.classes, "admin"], queryFn: listClasses });
+  // The lists that have values come from the catalog itself; a class may name one nobody has filled yet.
+  const catalogLists = useQuery({ queryKey: cmdbKeys.catalogLists, queryFn: listCatalogLists, select: (d) => d.items });
+  const classes = useClasses();
+  const summaries = new Map((catalogLists.data ?? []).map((l) => [l.list, l]));
   const [extra, setExtra] = useState<string[]>([]);
-  const lists = [...new Set([...knownLists(classes.data?.items ?? []), ...extra])].sort();
+  const lists = [...new Set([...summaries.keys(), ...knownLists(classes.data ?? []), ...extra])].sort();
   const [list, setList] = useState("deployment_state");
   const [choosing, setChoosing] = useState<string | null>(list);
   const [newName, setNewName] = useState("");
@@ -190,7 +205,10 @@ export function CmdbCatalogPage() {
     mutationFn: ({ item, body }: { item: CatalogItem; body: CatalogItemUpdate }) =>
       updateCatalogItem(list, item.id, { ...body, version: item.version }),
     onSuccess: async (item) => {
-      await queryClient.invalidateQueries({ queryKey: cmdbKeys.catalog(list) });
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: cmdbKeys.catalog(list) }),
+        queryClient.invalidateQueries({ queryKey: cmdbKeys.catalogLists }),
+      ]);
       notifySuccess(`${item.name} was saved.`);
     },
     onError: async (error) => {
@@ -241,6 +259,18 @@ export function CmdbCatalogPage() {
             setChoosing(v);
             if (v && v !== NEW) setList(v);
           }}
+          renderOption={({ option }) => (
+            <Group gap="xs" wrap="nowrap" justify="space-between" w="100%">
+              <Text fz="sm" truncate>
+                {option.label}
+              </Text>
+              {option.value !== NEW && (
+                <Text fz="xs" c="dimmed" style={{ whiteSpace: "nowrap" }}>
+                  {countText(summaries.get(option.value))}
+                </Text>
+              )}
+            </Group>
+          )}
           allowDeselect={false}
           w={260}
           comboboxProps={{ withinPortal: true }}

@@ -27,7 +27,6 @@ import {
 } from "../../../api/cmdb-admin.ts";
 import { formatDateTime, formatMoment, formatRelative } from "../../../lib/format.ts";
 import { errorMessage } from "../../../lib/notify.ts";
-import { useCiNames } from "../../cmdb/use-cmdb.ts";
 
 const PAGE_SIZE = 50;
 const nowrap = { whiteSpace: "nowrap" } as const;
@@ -68,8 +67,8 @@ export function ProtocolBadge({ protocol }: { protocol: string }) {
   );
 }
 
-function CiRef({ id, names }: { id: string; names: Map<string, { number: string; name: string }> }) {
-  const ci = names.get(id);
+/** A CI the entry names, as the log answers it (number and name), or by id alone when it no longer exists. */
+function CiRef({ id, ci }: { id: string; ci: { number: string; name: string } | undefined }) {
   return (
     <Group gap={6} wrap="nowrap" component="span" display="inline-flex" miw={0}>
       <Anchor
@@ -89,15 +88,8 @@ function CiRef({ id, names }: { id: string; names: Map<string, { number: string;
   );
 }
 
-function LogRow({
-  entry,
-  names,
-  keyNames,
-}: {
-  entry: DiscoveryLogEntry;
-  names: Map<string, { number: string; name: string }>;
-  keyNames: Map<string, string>;
-}) {
+function LogRow({ entry, keyNames }: { entry: DiscoveryLogEntry; keyNames: Map<string, string> }) {
+  const candidates = new Map(entry.candidates.map((c) => [c.id, c]));
   return (
     <Table.Tr data-log-id={entry.id} data-outcome={entry.outcome}>
       <Table.Td>
@@ -128,7 +120,7 @@ function LogRow({
       </Table.Td>
       <Table.Td>
         {entry.ciId ? (
-          <CiRef id={entry.ciId} names={names} />
+          <CiRef id={entry.ciId} ci={entry.ci ?? undefined} />
         ) : entry.candidateIds.length > 0 ? (
           <Stack gap={2}>
             <Text fz="xs" c="dimmed" id={`candidates-${entry.id}`}>
@@ -144,7 +136,7 @@ function LogRow({
             >
               {entry.candidateIds.map((id) => (
                 <li key={id}>
-                  <CiRef id={id} names={names} />
+                  <CiRef id={id} ci={candidates.get(id)} />
                 </li>
               ))}
             </Stack>
@@ -178,7 +170,6 @@ export function DiscoveryLog() {
   const keys = useQuery({ queryKey: cmdbAdminKeys.inventoryKeys, queryFn: listInventoryKeys, select: (d) => d.items });
   const keyNames = useMemo(() => new Map((keys.data ?? []).map((k) => [k.id, k.name])), [keys.data]);
   const items = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);
-  const names = useCiNames(items.flatMap((e) => [e.ciId, ...e.candidateIds]));
 
   return (
     <Paper withBorder radius="lg" style={{ overflow: "hidden" }} component="section" aria-labelledby="discovery-log">
@@ -230,7 +221,7 @@ export function DiscoveryLog() {
           </Table.Thead>
           <Table.Tbody>
             {items.map((e) => (
-              <LogRow key={e.id} entry={e} names={names} keyNames={keyNames} />
+              <LogRow key={e.id} entry={e} keyNames={keyNames} />
             ))}
           </Table.Tbody>
         </Table>

@@ -30,6 +30,10 @@ export const PERMISSIONS = [
   "cmdb.read",
   "cmdb.manage",
   "cmdb.admin",
+  "change.read",
+  "change.create",
+  "change.update",
+  "change.manage",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

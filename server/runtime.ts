@@ -8,6 +8,7 @@ import { migrate } from "./db/migrate.ts";
 import { buildApp } from "./http/app.ts";
 import type { AnyRoute } from "./http/route.ts";
 import { auditRoutes } from "./modules/audit/index.ts";
+import { changeRoutes } from "./modules/changes/index.ts";
 import { cmdbRoutes, incidentPropagationConsumer, isBusinessService } from "./modules/cmdb/index.ts";
 import { authenticateRequest, identityHousekeeping, identityRoutes } from "./modules/identity/index.ts";
 import { calendarRoutes, slaPolicyRoutes } from "./modules/sla/index.ts";
@@ -28,6 +29,7 @@ export function allRoutes(deps: Deps): AnyRoute[] {
     ...calendarRoutes(deps),
     ...slaPolicyRoutes(deps),
     ...cmdbRoutes(deps),
+    ...changeRoutes(deps),
   ];
 }
 

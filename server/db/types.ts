@@ -444,6 +444,62 @@ export interface CiDiscoveryLogTable {
   candidate_ids: ColumnType<string[], string[] | undefined, string[]>;
 }
 
+export interface ChangesTable {
+  id: Generated<string>;
+  version: Generated<number>;
+  number: Generated<number>;
+  type: "standard" | "normal" | "emergency";
+  state: Generated<string>;
+  title: string;
+  description: Generated<string>;
+  justification: Generated<string>;
+  requested_by: string | null;
+  owner_id: string | null;
+  assignee_id: string | null;
+  group_id: string | null;
+  planned_start: NullableTimestamp;
+  planned_end: NullableTimestamp;
+  actual_start: NullableTimestamp;
+  actual_end: NullableTimestamp;
+  implementation_plan: Generated<string>;
+  test_plan: Generated<string>;
+  rollback_plan: Generated<string>;
+  outage: ColumnType<{ kind: "none" | "partial" | "full"; minutes?: number }, string | undefined, string>;
+  plan_revision: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ChangeCisTable {
+  change_id: string;
+  ci_id: string;
+}
+
+export interface ChangeApproverSetsTable {
+  id: Generated<string>;
+  name: string;
+  types: ColumnType<string[], string[] | undefined, string[]>;
+  service_ids: ColumnType<string[], string[] | undefined, string[]>;
+  user_ids: ColumnType<string[], string[] | undefined, string[]>;
+  group_ids: ColumnType<string[], string[] | undefined, string[]>;
+  rule: "all" | "any" | "majority" | "at_least";
+  at_least: number | null;
+  active: Generated<boolean>;
+  created_at: Timestamp;
+}
+
+export interface ChangeApprovalsTable {
+  id: Generated<string>;
+  change_id: string;
+  approver_id: string;
+  decision: "approve" | "reject";
+  comment: string;
+  plan_revision: number;
+  change_version: number;
+  withdrawn_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -483,6 +539,10 @@ export interface DB {
   inventory_keys: InventoryKeysTable;
   ci_discovery: CiDiscoveryTable;
   ci_discovery_log: CiDiscoveryLogTable;
+  changes: ChangesTable;
+  change_cis: ChangeCisTable;
+  change_approver_sets: ChangeApproverSetsTable;
+  change_approvals: ChangeApprovalsTable;
   custom_field_defs: CustomFieldDefsTable;
   attachment_blobs: AttachmentBlobsTable;
   attachments: AttachmentsTable;

@@ -466,3 +466,22 @@ export async function definitionAt(deps: Deps, ctx: RequestContext, classId: str
   await readableClass(deps.db, access, classId);
   return classDefinition(deps.db, classId, version);
 }
+
+/** For other modules: which of these ids are not CIs the actor may see (their indexes). */
+export async function unreadableCis(
+  db: Executor,
+  actor: RequestContext["actor"],
+  ids: readonly string[],
+): Promise<number[]> {
+  const access = await loadCmdbAccess(db, actor);
+  const visible = new Set(await visibleClassIds(db, access));
+  const rows = ids.length
+    ? await db
+        .selectFrom("cis")
+        .select(["id", "class_id"])
+        .where("id", "in", [...ids])
+        .execute()
+    : [];
+  const ok = new Set(rows.filter((r) => visible.has(r.class_id)).map((r) => r.id));
+  return ids.flatMap((id, i) => (ok.has(id) ? [] : [i]));
+}

@@ -232,3 +232,26 @@ export async function simulateImpact(deps: Deps, ctx: RequestContext, input: { c
   }
   return answer(deps, ctx, access, ids, "downstream", input.depth);
 }
+
+/** For other modules (change approvals): the business services these CIs are or hit downstream. */
+export async function servicesHitBy(db: Executor, ciIds: readonly string[], depth = 5): Promise<string[]> {
+  if (ciIds.length === 0) return [];
+  const { reached } = await walk(databaseGraph(db, "downstream"), [...ciIds], {
+    maxDepth: depth,
+    maxNodes: MAX_WALK,
+    redundancy: true,
+  });
+  const ids = [...reached.keys()];
+  const services: string[] = [];
+  for (const part of chunks(ids)) {
+    const rows = await db
+      .selectFrom("cis")
+      .innerJoin("ci_classes", "ci_classes.id", "cis.class_id")
+      .select("cis.id")
+      .where("ci_classes.code", "=", "business_service")
+      .where(sql<SqlBool>`cis.id = any(${part}::uuid[])`)
+      .execute();
+    services.push(...rows.map((r) => r.id));
+  }
+  return services.sort();
+}

@@ -1,6 +1,8 @@
 /** CMDB: the general catalog, CI classes, versioned configuration items, relations and impact. The only import surface. */
 
+export { unreadableCis } from "./cis.ts";
 export { findClassRef, isBusinessService } from "./classes.ts";
+export { servicesHitBy, simulateImpact } from "./impact.ts";
 export { importFile } from "./import.ts";
 export { incidentPropagationConsumer } from "./propagation.ts";
 export { cmdbRoutes } from "./routes.ts";

@@ -7,6 +7,7 @@ import { deleteExpiredSessions, pruneLoginFailures } from "./repository.ts";
 export { createAdmin, ensureFirstAdmin } from "./bootstrap.ts";
 export {
   activeGroupIdsOf,
+  activeMembersOf,
   findIdByKey,
   groupSummary,
   organizationSharesTickets,

@@ -465,3 +465,19 @@ export async function userEmails(db: Executor, ids: string[]): Promise<Map<strin
   const rows = await db.selectFrom("users").select(["id", "email"]).where("id", "in", ids).execute();
   return new Map(rows.map((r) => [r.id, r.email]));
 }
+
+/** Active users who are members of any of these active groups. */
+export async function activeMembersOf(db: Executor, groupIds: readonly string[]): Promise<string[]> {
+  if (groupIds.length === 0) return [];
+  const rows = await db
+    .selectFrom("group_members")
+    .innerJoin("groups", "groups.id", "group_members.group_id")
+    .innerJoin("users", "users.id", "group_members.user_id")
+    .select("users.id")
+    .distinct()
+    .where("group_members.group_id", "in", [...groupIds])
+    .where("groups.active", "=", true)
+    .where("users.active", "=", true)
+    .execute();
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,254 @@
+import { z } from "zod";
+import { IdSchema, ListQueryBase, pageOf, TimestampSchema, VersionSchema } from "./api.ts";
+
+/**
+ * Change management as data: the workflows per change type, and the request
+ * and response shapes shared by the server and the web app.
+ */
+
+export const CHANGE_TYPES = ["standard", "normal", "emergency"] as const;
+export type ChangeType = (typeof CHANGE_TYPES)[number];
+
+export const CHANGE_STATES = [
+  "draft",
+  "assessment",
+  "authorization",
+  "scheduled",
+  "implementing",
+  "rolled_back",
+  "review",
+  "closed",
+  "rejected",
+  "canceled",
+] as const;
+export type ChangeState = (typeof CHANGE_STATES)[number];
+
+/** States after which nothing changes any more. */
+export const FINAL_CHANGE_STATES: readonly ChangeState[] = ["closed", "rejected", "canceled"];
+
+export interface ChangeTransition {
+  from: readonly ChangeState[];
+  to: ChangeState;
+  /** Only the approval rules move a change here (approving or rejecting), never a person directly. */
+  byApproval?: boolean;
+}
+
+const OPEN_BEFORE_WORK: readonly ChangeState[] = ["draft", "assessment", "authorization", "scheduled"];
+
+export const CHANGE_WORKFLOWS: Readonly<Record<ChangeType, readonly ChangeTransition[]>> = {
+  normal: [
+    { from: ["draft"], to: "assessment" },
+    { from: ["assessment"], to: "authorization" },
+    { from: ["authorization"], to: "scheduled", byApproval: true },
+    { from: ["authorization"], to: "rejected", byApproval: true },
+    { from: ["scheduled"], to: "implementing" },
+    { from: ["implementing"], to: "review" },
+    { from: ["implementing"], to: "rolled_back" },
+    { from: ["rolled_back"], to: "review" },
+    { from: ["review"], to: "closed" },
+    { from: ["assessment", "authorization"], to: "draft" },
+    { from: ["draft", "assessment"], to: "rejected" },
+    { from: OPEN_BEFORE_WORK, to: "canceled" },
+  ],
+  // Pre-approved: no CAB.
+  standard: [
+    { from: ["draft"], to: "scheduled" },
+    { from: ["scheduled"], to: "implementing" },
+    { from: ["implementing"], to: "review" },
+    { from: ["implementing"], to: "rolled_back" },
+    { from: ["rolled_back"], to: "review" },
+    { from: ["review"], to: "closed" },
+    { from: ["draft", "scheduled"], to: "canceled" },
+  ],
+  // The emergency CAB only; the review afterwards is mandatory.
+  emergency: [
+    { from: ["draft"], to: "authorization" },
+    { from: ["authorization"], to: "scheduled", byApproval: true },
+    { from: ["authorization"], to: "rejected", byApproval: true },
+    { from: ["scheduled"], to: "implementing" },
+    { from: ["implementing"], to: "review" },
+    { from: ["implementing"], to: "rolled_back" },
+    { from: ["rolled_back"], to: "review" },
+    { from: ["review"], to: "closed" },
+    { from: ["authorization"], to: "draft" },
+    { from: ["draft", "authorization", "scheduled"], to: "canceled" },
+  ],
+};
+
+export function changeTransition(type: ChangeType, from: ChangeState, to: ChangeState): ChangeTransition | undefined {
+  return CHANGE_WORKFLOWS[type].find((t) => t.to === to && t.from.includes(from));
+}
+
+/** Where a person may move a change from `state` (approval-driven steps excluded). */
+export function nextChangeStates(type: ChangeType, state: ChangeState): ChangeState[] {
+  return CHANGE_WORKFLOWS[type].filter((t) => t.from.includes(state) && !t.byApproval).map((t) => t.to);
+}
+
+export const changeNumber = (n: number) => `CHG-${String(n).padStart(6, "0")}`;
+
+const text = (max: number) => z.string().max(max);
+export const OutageSchema = z.strictObject({
+  kind: z.enum(["none", "partial", "full"]),
+  minutes: z.number().int().min(0).max(525_600).optional(),
+});
+
+export const ChangeCreateSchema = z
+  .strictObject({
+    type: z.enum(CHANGE_TYPES),
+    title: z.string().trim().min(1).max(300),
+    description: text(20_000).default("").describe("What changes"),
+    justification: text(20_000).default("").describe("Why"),
+    requestedById: IdSchema.optional().describe("Who asked for it (default: you)"),
+    ownerId: IdSchema.nullable().optional().describe("Who is responsible"),
+    assigneeId: IdSchema.nullable().optional(),
+    groupId: IdSchema.nullable().optional().describe("The implementer group"),
+    plannedStart: TimestampSchema.nullable().optional(),
+    plannedEnd: TimestampSchema.nullable().optional(),
+    ciIds: z.array(IdSchema).max(500).default([]).describe("Affected CIs and services"),
+    implementationPlan: text(50_000).default(""),
+    testPlan: text(50_000).default(""),
+    rollbackPlan: text(50_000).default(""),
+    outage: OutageSchema.default({ kind: "none" }),
+  })
+  .refine((c) => !c.plannedStart || !c.plannedEnd || Date.parse(c.plannedStart) < Date.parse(c.plannedEnd), {
+    message: "ends before it starts",
+    path: ["plannedEnd"],
+  });
+export type ChangeCreate = z.infer<typeof ChangeCreateSchema>;
+
+export const ChangeUpdateSchema = z.strictObject({
+  version: VersionSchema.optional(),
+  title: z.string().trim().min(1).max(300).optional(),
+  description: text(20_000).optional(),
+  justification: text(20_000).optional(),
+  ownerId: IdSchema.nullable().optional(),
+  assigneeId: IdSchema.nullable().optional(),
+  groupId: IdSchema.nullable().optional(),
+  plannedStart: TimestampSchema.nullable().optional(),
+  plannedEnd: TimestampSchema.nullable().optional(),
+  ciIds: z.array(IdSchema).max(500).optional(),
+  implementationPlan: text(50_000).optional(),
+  testPlan: text(50_000).optional(),
+  rollbackPlan: text(50_000).optional(),
+  outage: OutageSchema.optional(),
+});
+export type ChangeUpdate = z.infer<typeof ChangeUpdateSchema>;
+
+export const ChangeTransitionSchema = z.strictObject({
+  version: VersionSchema.optional(),
+  to: z.enum(CHANGE_STATES),
+  reason: z.string().trim().min(1).max(5000).optional(),
+});
+
+export const ApprovalDecisionSchema = z.strictObject({
+  decision: z.enum(["approve", "reject"]),
+  comment: z.string().trim().min(1).max(5000),
+});
+
+export const ApprovalSchema = z.object({
+  id: IdSchema,
+  approverId: IdSchema,
+  approverName: z.string(),
+  decision: z.enum(["approve", "reject"]),
+  comment: z.string(),
+  planRevision: z.number().int().describe("The version of the plan that was approved"),
+  withdrawn: z.boolean().describe("The plan, window or CIs changed after this decision"),
+  createdAt: TimestampSchema,
+});
+
+export const ApproverSetStatusSchema = z.object({
+  id: IdSchema,
+  name: z.string(),
+  rule: z.enum(["all", "any", "majority", "at_least"]),
+  atLeast: z.number().int().nullable(),
+  eligible: z.number().int().describe("Approvers in the set (the requester and owner excepted)"),
+  approvals: z.number().int(),
+  rejections: z.number().int(),
+  status: z.enum(["waiting", "approved", "rejected"]),
+});
+
+export const ChangeSchema = z.object({
+  id: IdSchema,
+  version: z.number().int(),
+  number: z.string(),
+  type: z.enum(CHANGE_TYPES),
+  state: z.enum(CHANGE_STATES),
+  title: z.string(),
+  description: z.string(),
+  justification: z.string(),
+  requestedById: IdSchema.nullable(),
+  ownerId: IdSchema.nullable(),
+  assigneeId: IdSchema.nullable(),
+  groupId: IdSchema.nullable(),
+  plannedStart: TimestampSchema.nullable(),
+  plannedEnd: TimestampSchema.nullable(),
+  actualStart: TimestampSchema.nullable(),
+  actualEnd: TimestampSchema.nullable(),
+  ciIds: z.array(IdSchema),
+  implementationPlan: z.string(),
+  testPlan: z.string(),
+  rollbackPlan: z.string(),
+  outage: OutageSchema,
+  planRevision: z.number().int().describe("Bumped when the plan, the window or the CIs change"),
+  createdAt: TimestampSchema,
+  updatedAt: TimestampSchema,
+  abilities: z.object({
+    update: z.boolean(),
+    transitions: z.array(z.enum(CHANGE_STATES)),
+    approve: z.boolean().describe("You may decide on it now"),
+  }),
+});
+export type Change = z.infer<typeof ChangeSchema>;
+export const ChangePageSchema = pageOf(ChangeSchema);
+
+export const ChangeListQuerySchema = z.strictObject({
+  ...ListQueryBase,
+  state: z
+    .string()
+    .max(300)
+    .transform((v) => v.split(",").filter(Boolean))
+    .pipe(z.array(z.enum(CHANGE_STATES)).min(1))
+    .optional(),
+  type: z.enum(CHANGE_TYPES).optional(),
+  ciId: IdSchema.optional(),
+  from: TimestampSchema.optional().describe("Planned windows ending after this instant"),
+  to: TimestampSchema.optional().describe("Planned windows starting before this instant"),
+});
+
+export const ChangeApprovalsSchema = z.object({
+  sets: z.array(ApproverSetStatusSchema),
+  decisions: z.array(ApprovalSchema),
+});
+
+// ---- approver sets (CAB rules) ----
+export const ApproverSetCreateSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200),
+    types: z.array(z.enum(CHANGE_TYPES)).max(3).default([]).describe("Change types it applies to; empty = normal"),
+    serviceIds: z
+      .array(IdSchema)
+      .max(500)
+      .default([])
+      .describe("Applies when the change affects one of these; empty = any"),
+    userIds: z.array(IdSchema).max(200).default([]),
+    groupIds: z.array(IdSchema).max(50).default([]),
+    rule: z.enum(["all", "any", "majority", "at_least"]),
+    atLeast: z.number().int().min(1).max(200).optional(),
+  })
+  .refine((s) => (s.rule === "at_least") === (s.atLeast !== undefined), {
+    message: "at_least takes atLeast (and only it does)",
+    path: ["atLeast"],
+  })
+  .refine((s) => s.userIds.length + s.groupIds.length > 0, { message: "name approvers", path: ["userIds"] });
+export const ApproverSetSchema = z.object({
+  id: IdSchema,
+  name: z.string(),
+  types: z.array(z.enum(CHANGE_TYPES)),
+  serviceIds: z.array(IdSchema),
+  userIds: z.array(IdSchema),
+  groupIds: z.array(IdSchema),
+  rule: z.enum(["all", "any", "majority", "at_least"]),
+  atLeast: z.number().int().nullable(),
+  active: z.boolean(),
+});
+export const ApproverSetListSchema = z.object({ items: z.array(ApproverSetSchema) });

@@ -1,0 +1,332 @@
+import { sql } from "kysely";
+import type { z } from "zod";
+import type { ApproverSetCreateSchema, ChangeState } from "../../../common/changes.ts";
+import { type Executor, inTransaction, type Tx } from "../../db/database.ts";
+import { appendAudit } from "../../platform/audit.ts";
+import type { RequestContext } from "../../platform/context.ts";
+import type { Deps } from "../../platform/deps.ts";
+import { Conflict, Forbidden, Invalid, NotFound } from "../../platform/errors.ts";
+import { recordChange } from "../../platform/events.ts";
+import { servicesHitBy } from "../cmdb/index.ts";
+import { activeMembersOf, groupSummary, userSummaries } from "../identity/index.ts";
+import type { ChangeRow } from "./service.ts";
+
+type SetRow = Awaited<ReturnType<typeof activeSets>>[number];
+
+export interface RequiredSet {
+  id: string;
+  name: string;
+  rule: "all" | "any" | "majority" | "at_least";
+  atLeast: number | null;
+  /** Who may decide for this set on this change: members, without the requester and the owner. */
+  eligible: string[];
+}
+
+function activeSets(db: Executor) {
+  return db.selectFrom("change_approver_sets").selectAll().where("active", "=", true).orderBy("name").execute();
+}
+
+function presentSet(r: SetRow) {
+  return {
+    id: r.id,
+    name: r.name,
+    types: r.types as ("standard" | "normal" | "emergency")[],
+    serviceIds: r.service_ids,
+    userIds: r.user_ids,
+    groupIds: r.group_ids,
+    rule: r.rule,
+    atLeast: r.at_least,
+    active: r.active,
+  };
+}
+
+/**
+ * The CAB a change needs: the active sets whose type matches (a set without
+ * types is for normal changes; emergency changes take only sets naming
+ * emergency) and whose services, if any, include one the change's CIs are or
+ * hit downstream.
+ */
+export async function requiredSets(db: Executor, change: ChangeRow, ciIds: readonly string[]): Promise<RequiredSet[]> {
+  const sets = await activeSets(db);
+  let services: Set<string> | null = null;
+  const out: RequiredSet[] = [];
+  for (const s of sets) {
+    const types = s.types.length ? s.types : ["normal"];
+    if (!types.includes(change.type)) continue;
+    if (s.service_ids.length) {
+      services ??= new Set(await servicesHitBy(db, ciIds));
+      if (!s.service_ids.some((id) => services?.has(id))) continue;
+    }
+    const members = new Set([...s.user_ids, ...(await activeMembersOf(db, s.group_ids))]);
+    const active = new Set(
+      (await userSummaries(db, [...members])).filter((u) => u.active && u.kind === "agent").map((u) => u.id),
+    );
+    // Segregation of duties: nobody decides on their own change.
+    const eligible = [...active].filter((id) => id !== change.requested_by && id !== change.owner_id).sort();
+    out.push({ id: s.id, name: s.name, rule: s.rule, atLeast: s.at_least, eligible });
+  }
+  return out;
+}
+
+type Decision = { approver_id: string; decision: "approve" | "reject" };
+
+/** approved, rejected (it can no longer be approved), or waiting. */
+export function setStatus(set: RequiredSet, decisions: readonly Decision[]) {
+  const mine = decisions.filter((d) => set.eligible.includes(d.approver_id));
+  const approvals = mine.filter((d) => d.decision === "approve").length;
+  const rejections = mine.length - approvals;
+  const e = set.eligible.length;
+  const need =
+    set.rule === "all"
+      ? e
+      : set.rule === "any"
+        ? 1
+        : set.rule === "majority"
+          ? Math.floor(e / 2) + 1
+          : (set.atLeast ?? e);
+  const status: "approved" | "rejected" | "waiting" =
+    approvals >= need && e > 0 ? "approved" : e - rejections < need ? "rejected" : "waiting";
+  return { approvals, rejections, status };
+}
+
+function currentDecisions(db: Executor, change: ChangeRow) {
+  return db
+    .selectFrom("change_approvals")
+    .selectAll()
+    .where("change_id", "=", change.id)
+    .where("plan_revision", "=", change.plan_revision)
+    .where("withdrawn_at", "is", null)
+    .orderBy("created_at")
+    .execute();
+}
+
+export async function eligibleToDecide(db: Executor, userId: string, change: ChangeRow, ciIds: readonly string[]) {
+  if (change.state !== "authorization") return false;
+  const sets = await requiredSets(db, change, ciIds);
+  if (!sets.some((s) => s.eligible.includes(userId))) return false;
+  const decided = (await currentDecisions(db, change)).some((d) => d.approver_id === userId);
+  return !decided;
+}
+
+/** A new plan makes earlier decisions lapse; returns how many did. */
+export async function withdrawApprovals(tx: Tx, change: ChangeRow, now: Date): Promise<number> {
+  const r = await tx
+    .updateTable("change_approvals")
+    .set({ withdrawn_at: now })
+    .where("change_id", "=", change.id)
+    .where("withdrawn_at", "is", null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+async function ciIdsOfChange(db: Executor, id: string) {
+  return (await db.selectFrom("change_cis").select("ci_id").where("change_id", "=", id).execute()).map((r) => r.ci_id);
+}
+
+export async function changeApprovals(deps: Deps, ctx: RequestContext, id: string) {
+  const change = await deps.db.selectFrom("changes").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!change || !ctx.actor.permissions.has("change.read")) throw new NotFound("Change");
+  const ciIds = await ciIdsOfChange(deps.db, id);
+  const sets = await requiredSets(deps.db, change, ciIds);
+  const current = await currentDecisions(deps.db, change);
+  const all = await deps.db
+    .selectFrom("change_approvals")
+    .selectAll()
+    .where("change_id", "=", id)
+    .orderBy("created_at")
+    .limit(1000)
+    .execute();
+  const names = new Map(
+    (await userSummaries(deps.db, [...new Set(all.map((a) => a.approver_id))])).map((u) => [u.id, u.name]),
+  );
+  return {
+    sets: sets.map((s) => ({
+      id: s.id,
+      name: s.name,
+      rule: s.rule,
+      atLeast: s.atLeast,
+      eligible: s.eligible.length,
+      ...setStatus(s, current),
+    })),
+    decisions: all.map((a) => ({
+      id: a.id,
+      approverId: a.approver_id,
+      approverName: names.get(a.approver_id) ?? "",
+      decision: a.decision,
+      comment: a.comment,
+      planRevision: a.plan_revision,
+      withdrawn: a.withdrawn_at !== null,
+      createdAt: a.created_at.toISOString(),
+    })),
+  };
+}
+
+/**
+ * An approver's decision on the current plan. The requester and the owner are
+ * refused (and the refusal audited); so is anyone outside the required sets, a
+ * second decision on the same plan, and a change that is not waiting for its
+ * CAB. When every set has approved, the change is scheduled; when a set can no
+ * longer approve, it is rejected.
+ */
+export async function decide(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+  input: { decision: "approve" | "reject"; comment: string },
+) {
+  const refuse = async (reason: string) => {
+    await inTransaction(deps.db, (tx) =>
+      appendAudit(tx, ctx, {
+        action: "change.approval_refused",
+        entityType: "change",
+        entityId: id,
+        changes: { decision: [null, input.decision], reason: [null, reason] },
+      }),
+    );
+    return new Forbidden(reason);
+  };
+  const outcome = await inTransaction(deps.db, async (tx) => {
+    const change = await tx.selectFrom("changes").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
+    if (!change || !ctx.actor.permissions.has("change.read")) throw new NotFound("Change");
+    if (change.state !== "authorization") {
+      throw new Conflict(`The change is ${change.state.replace("_", " ")}, not waiting for approval`, [
+        { field: "body.decision", message: "not waiting for approval" },
+      ]);
+    }
+    if (ctx.actor.id === change.requested_by || ctx.actor.id === change.owner_id)
+      return { refused: "Nobody approves their own change" };
+    const ciIds = await ciIdsOfChange(tx, id);
+    const sets = await requiredSets(tx, change, ciIds);
+    if (!sets.some((s) => s.eligible.includes(ctx.actor.id)))
+      return { refused: "You are not an approver of this change" };
+    const current = await currentDecisions(tx, change);
+    if (current.some((d) => d.approver_id === ctx.actor.id)) {
+      throw new Conflict("You have decided on this plan already", [
+        { field: "body.decision", message: "already decided" },
+      ]);
+    }
+    const now = deps.now();
+    const row = await tx
+      .insertInto("change_approvals")
+      .values({
+        change_id: id,
+        approver_id: ctx.actor.id,
+        decision: input.decision,
+        comment: input.comment,
+        plan_revision: change.plan_revision,
+        change_version: change.version,
+        created_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordChange(tx, ctx, {
+      entityType: "change_approval",
+      entityId: row.id,
+      action: "created",
+      before: null,
+      // What they saw: the version of the change and of its plan.
+      after: {
+        changeId: id,
+        decision: input.decision,
+        comment: input.comment,
+        planRevision: change.plan_revision,
+        changeVersion: change.version,
+      },
+    });
+    const decisions = [...current, row];
+    const statuses = sets.map((s) => setStatus(s, decisions).status);
+    let to: ChangeState | null = null;
+    if (statuses.includes("rejected")) to = "rejected";
+    else if (statuses.every((s) => s === "approved")) to = "scheduled";
+    if (to) {
+      await tx
+        .updateTable("changes")
+        .set({ state: to, version: change.version + 1, updated_at: now })
+        .where("id", "=", id)
+        .execute();
+      await recordChange(tx, ctx, {
+        entityType: "change",
+        entityId: id,
+        action: "updated",
+        before: { state: change.state },
+        after: { state: to, by: "cab" },
+      });
+    }
+    return { refused: null };
+  });
+  if (outcome.refused) throw await refuse(outcome.refused);
+  return changeApprovals(deps, ctx, id);
+}
+
+/** Changes waiting for my decision on their current plan. */
+export async function myApprovals(deps: Deps, ctx: RequestContext) {
+  if (!ctx.actor.permissions.has("change.read")) return [];
+  const waiting = await deps.db
+    .selectFrom("changes")
+    .selectAll()
+    .where("state", "=", "authorization")
+    .orderBy(sql`planned_start nulls last`)
+    .limit(500)
+    .execute();
+  const mine: typeof waiting = [];
+  for (const c of waiting) {
+    if (await eligibleToDecide(deps.db, ctx.actor.id, c, await ciIdsOfChange(deps.db, c.id))) mine.push(c);
+  }
+  return mine;
+}
+
+// ---- approver sets ----
+
+export async function listApproverSets(deps: Deps) {
+  const rows = await deps.db.selectFrom("change_approver_sets").selectAll().orderBy("name").limit(500).execute();
+  return { items: rows.map(presentSet) };
+}
+
+export async function createApproverSet(
+  deps: Deps,
+  ctx: RequestContext,
+  input: z.infer<typeof ApproverSetCreateSchema>,
+) {
+  return inTransaction(deps.db, async (tx) => {
+    const users = await userSummaries(tx, input.userIds);
+    const errors = input.userIds.flatMap((uid, i) =>
+      users.some((u) => u.id === uid && u.active && u.kind === "agent")
+        ? []
+        : [{ field: `body.userIds.${i}`, message: "must be an active agent" }],
+    );
+    for (const [i, gid] of input.groupIds.entries()) {
+      if (!(await groupSummary(tx, gid))?.active)
+        errors.push({ field: `body.groupIds.${i}`, message: "no such active group" });
+    }
+    if (errors.length) throw new Invalid(errors);
+    const clash = await tx
+      .selectFrom("change_approver_sets")
+      .select("id")
+      .where((eb) => eb(eb.fn("lower", ["name"]), "=", input.name.toLowerCase()))
+      .executeTakeFirst();
+    if (clash) throw new Conflict("An approver set has this name", [{ field: "body.name", message: "already in use" }]);
+    const row = await tx
+      .insertInto("change_approver_sets")
+      .values({
+        name: input.name,
+        types: input.types,
+        service_ids: input.serviceIds,
+        user_ids: input.userIds,
+        group_ids: input.groupIds,
+        rule: input.rule,
+        at_least: input.atLeast ?? null,
+        created_at: deps.now(),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const set = presentSet(row);
+    await recordChange(tx, ctx, {
+      entityType: "change_approver_set",
+      entityId: row.id,
+      action: "created",
+      before: null,
+      after: set,
+    });
+    return set;
+  });
+}

@@ -1,0 +1,3 @@
+/** Change management: requests for change, their workflow and CAB approvals. The only import surface. */
+
+export { changeRoutes } from "./routes.ts";

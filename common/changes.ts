@@ -252,3 +252,64 @@ export const ApproverSetSchema = z.object({
   active: z.boolean(),
 });
 export const ApproverSetListSchema = z.object({ items: z.array(ApproverSetSchema) });
+
+// ---- work orders ----
+export const WORK_ORDER_STATES = ["created", "ready", "in_progress", "done", "failed", "canceled"] as const;
+export type WorkOrderState = (typeof WORK_ORDER_STATES)[number];
+/** created → ready → in_progress → done | failed; canceled from any open state. */
+export const WORK_ORDER_FLOW: Readonly<Record<WorkOrderState, readonly WorkOrderState[]>> = {
+  created: ["ready", "canceled"],
+  ready: ["in_progress", "created", "canceled"],
+  in_progress: ["done", "failed", "canceled"],
+  done: [],
+  failed: [],
+  canceled: [],
+};
+export const OPEN_WORK_ORDER_STATES: readonly WorkOrderState[] = ["created", "ready", "in_progress"];
+
+export const WorkOrderCreateSchema = z
+  .strictObject({
+    kind: z.enum(["implementation", "test", "rollback", "review"]),
+    title: z.string().trim().min(1).max(300),
+    instructions: z.string().max(20_000).default(""),
+    assigneeId: IdSchema.nullable().optional(),
+    plannedStart: TimestampSchema.nullable().optional(),
+    plannedEnd: TimestampSchema.nullable().optional(),
+    position: z
+      .number()
+      .int()
+      .min(0)
+      .max(10_000)
+      .optional()
+      .describe("Order among the change's work orders (default: last)"),
+  })
+  .refine((w) => !w.plannedStart || !w.plannedEnd || Date.parse(w.plannedStart) < Date.parse(w.plannedEnd), {
+    message: "ends before it starts",
+    path: ["plannedEnd"],
+  });
+export const WorkOrderUpdateSchema = z.strictObject({
+  version: VersionSchema.optional(),
+  title: z.string().trim().min(1).max(300).optional(),
+  instructions: z.string().max(20_000).optional(),
+  assigneeId: IdSchema.nullable().optional(),
+  state: z.enum(WORK_ORDER_STATES).optional(),
+  plannedStart: TimestampSchema.nullable().optional(),
+  plannedEnd: TimestampSchema.nullable().optional(),
+});
+export const WorkOrderSchema = z.object({
+  id: IdSchema,
+  version: z.number().int(),
+  changeId: IdSchema,
+  position: z.number().int(),
+  kind: z.enum(["implementation", "test", "rollback", "review"]),
+  title: z.string(),
+  instructions: z.string(),
+  state: z.enum(WORK_ORDER_STATES),
+  assigneeId: IdSchema.nullable(),
+  plannedStart: TimestampSchema.nullable(),
+  plannedEnd: TimestampSchema.nullable(),
+  actualStart: TimestampSchema.nullable(),
+  actualEnd: TimestampSchema.nullable(),
+});
+export const WorkOrderListSchema = z.object({ items: z.array(WorkOrderSchema) });
+export const WorkOrderParamsSchema = z.strictObject({ id: IdSchema, workOrderId: IdSchema });

@@ -500,6 +500,24 @@ export interface ChangeApprovalsTable {
   created_at: Timestamp;
 }
 
+export interface ChangeWorkOrdersTable {
+  id: Generated<string>;
+  version: Generated<number>;
+  change_id: string;
+  position: number;
+  kind: "implementation" | "test" | "rollback" | "review";
+  title: string;
+  instructions: Generated<string>;
+  state: Generated<"created" | "ready" | "in_progress" | "done" | "failed" | "canceled">;
+  assignee_id: string | null;
+  planned_start: NullableTimestamp;
+  planned_end: NullableTimestamp;
+  actual_start: NullableTimestamp;
+  actual_end: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -543,6 +561,7 @@ export interface DB {
   change_cis: ChangeCisTable;
   change_approver_sets: ChangeApproverSetsTable;
   change_approvals: ChangeApprovalsTable;
+  change_work_orders: ChangeWorkOrdersTable;
   custom_field_defs: CustomFieldDefsTable;
   attachment_blobs: AttachmentBlobsTable;
   attachments: AttachmentsTable;

@@ -236,4 +236,60 @@ describe("requests for change", () => {
     const bad = await admin.post("/api/v1/change-approver-sets", { name: "y", userIds: [owner.id], rule: "at_least" });
     expect(bad.statusCode).toBe(400);
   });
+
+  it("work orders follow their flow, move with the change's window, and an open one keeps the change from closing", async () => {
+    const c = await ready(admin, { type: "standard" });
+    const wo = async (body: Record<string, unknown>) => {
+      const res = await admin.post(`/api/v1/changes/${c.id}/work-orders`, body);
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json();
+    };
+    const implement = await wo({ kind: "implementation", title: "Flash the new image", assigneeId: approvers[0]?.id });
+    const test = await wo({ kind: "test", title: "Ping every VLAN" });
+    expect(implement.plannedStart).toBe(c.plannedStart);
+    expect(test.position).toBeGreaterThan(implement.position);
+    const list = (await admin.get(`/api/v1/changes/${c.id}/work-orders`)).json().items;
+    expect(list.map((w: { title: string }) => w.title)).toEqual(["Flash the new image", "Ping every VLAN"]);
+    // Three hours later: the work orders move with the change.
+    const later = await admin.patch(`/api/v1/changes/${c.id}`, {
+      version: c.version,
+      plannedStart: new Date(Date.parse(c.plannedStart) + 3 * HOUR).toISOString(),
+      plannedEnd: new Date(Date.parse(c.plannedEnd) + 3 * HOUR).toISOString(),
+    });
+    expect(later.statusCode, later.body).toBe(200);
+    const moved = (await admin.get(`/api/v1/changes/${c.id}/work-orders`)).json().items[0];
+    expect(Date.parse(moved.plannedStart) - Date.parse(c.plannedStart)).toBe(3 * HOUR);
+    // Work starts only once the change is implementing, and follows created → ready → in_progress → done.
+    const early = await admin.patch(`/api/v1/changes/${c.id}/work-orders/${implement.id}`, {
+      version: moved.version,
+      state: "in_progress",
+    });
+    expect(early.statusCode).toBe(422);
+    await move(admin, c.id, "scheduled");
+    await move(admin, c.id, "implementing");
+    const skip = await admin.patch(`/api/v1/changes/${c.id}/work-orders/${implement.id}`, {
+      version: moved.version,
+      state: "done",
+    });
+    expect(skip.json().errors[0]).toMatchObject({
+      field: "body.state",
+      message: expect.stringMatching(/allowed: ready/),
+    });
+    let v = moved.version;
+    for (const state of ["ready", "in_progress", "done"]) {
+      const res = await admin.patch(`/api/v1/changes/${c.id}/work-orders/${implement.id}`, { version: v, state });
+      expect(res.statusCode, res.body).toBe(200);
+      v = res.json().version;
+    }
+    await move(admin, c.id, "review");
+    const blocked = await move(admin, c.id, "closed");
+    expect(blocked.statusCode).toBe(422);
+    expect(blocked.json().errors[0].message).toBe("1 work order is still open");
+    const t2 = (await admin.get(`/api/v1/changes/${c.id}/work-orders`)).json().items[1];
+    await admin.patch(`/api/v1/changes/${c.id}/work-orders/${test.id}`, { version: t2.version, state: "canceled" });
+    expect((await move(admin, c.id, "closed")).json().state).toBe("closed");
+    expect(
+      (await admin.post(`/api/v1/changes/${c.id}/work-orders`, { kind: "review", title: "late" })).statusCode,
+    ).toBe(403);
+  });
 });

@@ -13,11 +13,17 @@ import {
   ChangeSchema,
   ChangeTransitionSchema,
   ChangeUpdateSchema,
+  WorkOrderCreateSchema,
+  WorkOrderListSchema,
+  WorkOrderParamsSchema,
+  WorkOrderSchema,
+  WorkOrderUpdateSchema,
 } from "../../../common/changes.ts";
 import { type AnyRoute, defineRoute } from "../../http/route.ts";
 import type { Deps } from "../../platform/deps.ts";
 import { changeApprovals, createApproverSet, decide, listApproverSets, myApprovals } from "./approvals.ts";
 import { createChange, getChange, listChanges, presentChanges, transitionChange, updateChange } from "./service.ts";
+import { createWorkOrder, listWorkOrders, updateWorkOrder } from "./work-orders.ts";
 
 const tags = ["changes"];
 
@@ -95,6 +101,39 @@ export function changeRoutes(deps: Deps): AnyRoute[] {
       body: ApprovalDecisionSchema,
       response: { status: 200, schema: ChangeApprovalsSchema },
       handler: ({ ctx, params, body }) => decide(deps, ctx, params.id, body),
+    }),
+    defineRoute({
+      method: "GET",
+      url: "/api/v1/changes/:id/work-orders",
+      access: "change.read",
+      summary: "A change's work orders, in order",
+      tags,
+      params: IdParamsSchema,
+      response: { status: 200, schema: WorkOrderListSchema },
+      handler: ({ ctx, params }) => listWorkOrders(deps, ctx, params.id),
+    }),
+    defineRoute({
+      method: "POST",
+      url: "/api/v1/changes/:id/work-orders",
+      access: "change.update",
+      summary: "Add a work order (implementation, test, rollback or review) to a change",
+      tags,
+      params: IdParamsSchema,
+      body: WorkOrderCreateSchema,
+      response: { status: 201, schema: WorkOrderSchema },
+      handler: ({ ctx, params, body }) => createWorkOrder(deps, ctx, params.id, body),
+    }),
+    defineRoute({
+      method: "PATCH",
+      url: "/api/v1/changes/:id/work-orders/:workOrderId",
+      access: "change.update",
+      summary: "Edit a work order or move it: created → ready → in_progress → done or failed; canceled",
+      tags,
+      params: WorkOrderParamsSchema,
+      body: WorkOrderUpdateSchema,
+      response: { status: 200, schema: WorkOrderSchema },
+      handler: ({ ctx, params, body, ifMatch }) =>
+        updateWorkOrder(deps, ctx, params.id, params.workOrderId, body, ifMatch),
     }),
     defineRoute({
       method: "GET",

@@ -20,6 +20,7 @@ import { expectedVersion, sameMembers } from "../../platform/versioning.ts";
 import { unreadableCis } from "../cmdb/index.ts";
 import { groupSummary, userSummaries } from "../identity/index.ts";
 import { eligibleToDecide, requiredSets, withdrawApprovals } from "./approvals.ts";
+import { openWorkOrders, shiftWorkOrders } from "./work-orders.ts";
 
 export type ChangeRow = NonNullable<Awaited<ReturnType<typeof findChange>>>;
 
@@ -276,6 +277,10 @@ export async function updateChange(
       .returningAll()
       .executeTakeFirstOrThrow();
     if (changed.includes("ciIds")) await setCis(tx, id, next.ciIds);
+    // Moving the start moves the work orders with it.
+    if (changed.includes("plannedStart") && before.plannedStart && next.plannedStart) {
+      await shiftWorkOrders(tx, id, Date.parse(next.plannedStart) - Date.parse(before.plannedStart), now);
+    }
     const after = await present(tx, ctx, updated);
     await recordChange(tx, ctx, {
       entityType: "change",
@@ -345,6 +350,14 @@ export async function transitionChange(
         throw new Invalid([
           { field: "body.to", message: `the approver set "${empty.name}" has nobody who may approve this change` },
         ]);
+    }
+    if (input.to === "closed") {
+      const open = await openWorkOrders(tx, id);
+      if (open > 0) {
+        throw new Invalid([
+          { field: "body.to", message: `${open} work order${open === 1 ? " is" : "s are"} still open` },
+        ]);
+      }
     }
     if ((input.to === "rejected" || input.to === "canceled" || input.to === "rolled_back") && !input.reason) {
       throw new Invalid([{ field: "body.reason", message: "say why" }]);

@@ -313,3 +313,98 @@ export const WorkOrderSchema = z.object({
 });
 export const WorkOrderListSchema = z.object({ items: z.array(WorkOrderSchema) });
 export const WorkOrderParamsSchema = z.strictObject({ id: IdSchema, workOrderId: IdSchema });
+
+// ---- windows, conflicts, gate ----
+export const MaintenanceWindowCreateSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200),
+    ciIds: z.array(IdSchema).max(500).default([]),
+    serviceIds: z.array(IdSchema).max(500).default([]),
+    start: TimestampSchema.optional().describe("A one-off window: start and end"),
+    end: TimestampSchema.optional(),
+    rrule: z.string().trim().min(1).max(500).optional().describe('A recurring window: e.g. "FREQ=WEEKLY;BYDAY=SU"'),
+    dtstart: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, "local date and time, YYYY-MM-DDTHH:MM")
+      .optional()
+      .describe("The first occurrence's local start, on the time zone's wall clock"),
+    durationMinutes: z.number().int().min(1).max(527_040).optional(),
+    timezone: z.string().max(100).optional(),
+  })
+  .refine((w) => w.ciIds.length + w.serviceIds.length > 0, { message: "name CIs or services", path: ["ciIds"] })
+  .refine(
+    (w) =>
+      (w.rrule === undefined &&
+        w.start !== undefined &&
+        w.end !== undefined &&
+        w.dtstart === undefined &&
+        w.durationMinutes === undefined) ||
+      (w.rrule !== undefined &&
+        w.dtstart !== undefined &&
+        w.durationMinutes !== undefined &&
+        w.timezone !== undefined &&
+        w.start === undefined &&
+        w.end === undefined),
+    { message: "give start and end, or rrule, dtstart, durationMinutes and timezone", path: ["rrule"] },
+  )
+  .refine((w) => !w.start || !w.end || Date.parse(w.start) < Date.parse(w.end), {
+    message: "ends before it starts",
+    path: ["end"],
+  });
+export const MaintenanceWindowSchema = z.object({
+  id: IdSchema,
+  name: z.string(),
+  ciIds: z.array(IdSchema),
+  serviceIds: z.array(IdSchema),
+  start: TimestampSchema.nullable(),
+  end: TimestampSchema.nullable(),
+  rrule: z.string().nullable(),
+  dtstart: z.string().nullable(),
+  durationMinutes: z.number().int().nullable(),
+  timezone: z.string().nullable(),
+});
+export const MaintenanceWindowListSchema = z.object({ items: z.array(MaintenanceWindowSchema) });
+
+export const BlackoutWindowCreateSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200),
+    start: TimestampSchema,
+    end: TimestampSchema,
+    serviceIds: z.array(IdSchema).max(500).default([]).describe("None: a global freeze"),
+  })
+  .refine((w) => Date.parse(w.start) < Date.parse(w.end), { message: "ends before it starts", path: ["end"] });
+export const BlackoutWindowSchema = z.object({
+  id: IdSchema,
+  name: z.string(),
+  serviceIds: z.array(IdSchema),
+  start: TimestampSchema,
+  end: TimestampSchema,
+});
+export const BlackoutWindowListSchema = z.object({ items: z.array(BlackoutWindowSchema) });
+
+export const ConflictSchema = z.object({
+  rule: z.enum(["same_ci", "related_ci", "outside_maintenance", "blackout", "assignee_busy"]),
+  ciId: IdSchema.optional(),
+  relatedCiId: IdSchema.optional(),
+  otherChangeId: IdSchema.optional(),
+  windowId: IdSchema.optional(),
+  message: z.string(),
+});
+export const ConflictListSchema = z.object({
+  conflicts: z.array(ConflictSchema),
+  override: z
+    .object({ reason: z.string(), byId: IdSchema.nullable() })
+    .nullable()
+    .describe("The owner's recorded override for the current plan, if any"),
+});
+export const ConflictOverrideSchema = z.strictObject({ reason: z.string().trim().min(1).max(5000) });
+
+export const GateQuerySchema = z.strictObject({
+  ci: z.string().trim().min(1).max(200).describe("A CI id, number (CI-000123) or exact name"),
+  at: TimestampSchema.optional().describe("Default: now"),
+});
+export const GateSchema = z.object({
+  allowed: z.boolean(),
+  changeId: IdSchema.nullable(),
+  reason: z.string(),
+});

@@ -466,6 +466,9 @@ export interface ChangesTable {
   rollback_plan: Generated<string>;
   outage: ColumnType<{ kind: "none" | "partial" | "full"; minutes?: number }, string | undefined, string>;
   plan_revision: Generated<number>;
+  conflict_override: string | null;
+  conflict_override_revision: number | null;
+  conflict_override_by: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -518,6 +521,29 @@ export interface ChangeWorkOrdersTable {
   updated_at: Timestamp;
 }
 
+export interface MaintenanceWindowsTable {
+  id: Generated<string>;
+  name: string;
+  ci_ids: ColumnType<string[], string[] | undefined, string[]>;
+  service_ids: ColumnType<string[], string[] | undefined, string[]>;
+  starts_at: NullableTimestamp;
+  ends_at: NullableTimestamp;
+  rrule: string | null;
+  dtstart: string | null;
+  duration_minutes: number | null;
+  timezone: string | null;
+  created_at: Timestamp;
+}
+
+export interface BlackoutWindowsTable {
+  id: Generated<string>;
+  name: string;
+  service_ids: ColumnType<string[], string[] | undefined, string[]>;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  created_at: Timestamp;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -562,6 +588,8 @@ export interface DB {
   change_approver_sets: ChangeApproverSetsTable;
   change_approvals: ChangeApprovalsTable;
   change_work_orders: ChangeWorkOrdersTable;
+  maintenance_windows: MaintenanceWindowsTable;
+  blackout_windows: BlackoutWindowsTable;
   custom_field_defs: CustomFieldDefsTable;
   attachment_blobs: AttachmentBlobsTable;
   attachments: AttachmentsTable;

@@ -28,7 +28,11 @@ function window(hoursFromNow: number, hours = 2) {
   return { plannedStart: start.toISOString(), plannedEnd: new Date(start.getTime() + hours * HOUR).toISOString() };
 }
 
+// Each change gets its own slot, so they do not conflict with one another on the shared CI.
+let slot = 0;
+
 async function ready(client: Client, extra: Record<string, unknown> = {}) {
+  slot += 1;
   const res = await client.post("/api/v1/changes", {
     type: "normal",
     title: unique("Upgrade the core switch firmware"),
@@ -37,7 +41,7 @@ async function ready(client: Client, extra: Record<string, unknown> = {}) {
     ownerId: owner.id,
     ciIds: [serverCi],
     rollbackPlan: "Boot the previous image from flash",
-    ...window(48),
+    ...window(48 + slot * 10),
     ...extra,
   });
   expect(res.statusCode, res.body).toBe(201);
@@ -194,7 +198,7 @@ describe("requests for change", () => {
       await admin.patch(`/api/v1/changes/${c.id}`, { version: scheduled.version, title: "Clearer title" })
     ).json();
     expect(renamed).toMatchObject({ state: "scheduled", planRevision: 1 });
-    const moved = await admin.patch(`/api/v1/changes/${c.id}`, { version: renamed.version, ...window(72) });
+    const moved = await admin.patch(`/api/v1/changes/${c.id}`, { version: renamed.version, ...window(1000) });
     expect(moved.statusCode, moved.body).toBe(200);
     expect(moved.json()).toMatchObject({ state: "authorization", planRevision: 2 });
     const status = (await admin.get(`/api/v1/changes/${c.id}/approvals`)).json();

@@ -20,6 +20,7 @@ import { expectedVersion, sameMembers } from "../../platform/versioning.ts";
 import { unreadableCis } from "../cmdb/index.ts";
 import { groupSummary, userSummaries } from "../identity/index.ts";
 import { eligibleToDecide, requiredSets, withdrawApprovals } from "./approvals.ts";
+import { blockingConflicts } from "./schedule.ts";
 import { openWorkOrders, shiftWorkOrders } from "./work-orders.ts";
 
 export type ChangeRow = NonNullable<Awaited<ReturnType<typeof findChange>>>;
@@ -337,6 +338,15 @@ export async function transitionChange(
           missing.map((e) => ({ ...e, field: `change.${e.field}` })),
           "Answer these before the change leaves draft",
         );
+    }
+    if (input.to === "authorization" || (row.type === "standard" && input.to === "scheduled")) {
+      const conflicts = await blockingConflicts(tx, row);
+      if (conflicts.length) {
+        throw new Invalid(
+          conflicts.map((c) => ({ field: `conflicts.${c.rule}`, message: c.message })),
+          "The change has schedule conflicts: resolve them, or the change owner overrides them with a reason",
+        );
+      }
     }
     if (input.to === "authorization") {
       const sets = await requiredSets(tx, row, before.ciIds);

@@ -1,4 +1,5 @@
 import type { Graph } from "../../../common/cmdb.ts";
+import type { Executor } from "../../db/database.ts";
 import type { RequestContext } from "../../platform/context.ts";
 import type { Deps } from "../../platform/deps.ts";
 import { ciNumber, readableCi } from "./cis.ts";
@@ -70,4 +71,57 @@ export async function ciGraph(deps: Deps, ctx: RequestContext, rootId: string, d
     edges: [...edges.values()],
     truncated,
   };
+}
+
+/** For other modules (change conflicts): the relations within `hops` of these CIs, any type, either way. */
+export async function relationsAround(
+  db: Executor,
+  ciIds: readonly string[],
+  hops = 2,
+): Promise<{ from: string; to: string }[]> {
+  const seen = new Set(ciIds);
+  const edges = new Map<string, { from: string; to: string }>();
+  let frontier = [...ciIds];
+  for (let d = 0; d < hops && frontier.length > 0; d++) {
+    const rows = await db
+      .selectFrom("ci_relations")
+      .select(["id", "source_id", "target_id"])
+      .where((eb) => eb.or([eb("source_id", "in", frontier), eb("target_id", "in", frontier)]))
+      .limit(20_000)
+      .execute();
+    const next: string[] = [];
+    for (const r of rows) {
+      edges.set(r.id, { from: r.source_id, to: r.target_id });
+      for (const id of [r.source_id, r.target_id]) {
+        if (!seen.has(id)) {
+          seen.add(id);
+          next.push(id);
+        }
+      }
+    }
+    frontier = next;
+  }
+  return [...edges.values()];
+}
+
+/** For other modules (the deployment gate): a CI by id, number (CI-000123) or a name only one CI has. */
+export async function findCiByRef(db: Executor, ref: string): Promise<{ id: string; name: string } | null> {
+  let q = db.selectFrom("cis").select(["id", "name"]);
+  const number = /^CI-?0*(\d{1,9})$/i.exec(ref);
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(ref)) q = q.where("id", "=", ref);
+  else if (number) q = q.where("number", "=", Number(number[1]));
+  else q = q.where("name", "=", ref);
+  const rows = await q.limit(2).execute();
+  return rows.length === 1 ? (rows[0] ?? null) : null;
+}
+
+/** CI names by id, for messages. */
+export async function ciNames(db: Executor, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("cis")
+    .select(["id", "name"])
+    .where("id", "in", [...ids])
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
 }

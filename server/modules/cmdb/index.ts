@@ -2,6 +2,7 @@
 
 export { unreadableCis } from "./cis.ts";
 export { findClassRef, isBusinessService } from "./classes.ts";
+export { ciNames, findCiByRef, relationsAround } from "./graph.ts";
 export { servicesHitBy, simulateImpact } from "./impact.ts";
 export { importFile } from "./import.ts";
 export { incidentPropagationConsumer } from "./propagation.ts";

@@ -1,0 +1,338 @@
+import type { z } from "zod";
+import {
+  type BlackoutWindowCreateSchema,
+  changeNumber,
+  FINAL_CHANGE_STATES,
+  type MaintenanceWindowCreateSchema,
+} from "../../../common/changes.ts";
+import { type Executor, inTransaction } from "../../db/database.ts";
+import { can, type RequestContext } from "../../platform/context.ts";
+import type { Deps } from "../../platform/deps.ts";
+import { Forbidden, Invalid, NotFound } from "../../platform/errors.ts";
+import { recordChange } from "../../platform/events.ts";
+import { ciNames, findCiByRef, relationsAround, servicesHitBy, unreadableCis } from "../cmdb/index.ts";
+import { userSummaries } from "../identity/index.ts";
+import {
+  type BlackoutWindow,
+  type Conflict,
+  findConflicts,
+  isTimeZone,
+  type MaintenanceWindow,
+  relatedWithin,
+  validateWindow,
+} from "./engine/index.ts";
+
+// ---- maintenance and blackout windows ----
+
+type MaintenanceRow = Awaited<ReturnType<typeof maintenanceRows>>[number];
+
+function maintenanceRows(db: Executor) {
+  return db.selectFrom("maintenance_windows").selectAll().orderBy("name").limit(5000).execute();
+}
+
+function presentMaintenance(r: MaintenanceRow) {
+  return {
+    id: r.id,
+    name: r.name,
+    ciIds: r.ci_ids,
+    serviceIds: r.service_ids,
+    start: r.starts_at?.toISOString() ?? null,
+    end: r.ends_at?.toISOString() ?? null,
+    rrule: r.rrule,
+    dtstart: r.dtstart,
+    durationMinutes: r.duration_minutes,
+    timezone: r.timezone,
+  };
+}
+
+function engineMaintenance(r: MaintenanceRow): MaintenanceWindow {
+  const base = { id: r.id, name: r.name, ciIds: r.ci_ids, serviceIds: r.service_ids };
+  if (r.rrule) {
+    return {
+      ...base,
+      rrule: r.rrule,
+      dtstart: r.dtstart ?? "",
+      durationMinutes: r.duration_minutes ?? 0,
+      timezone: r.timezone ?? "UTC",
+    };
+  }
+  return { ...base, start: r.starts_at as Date, end: r.ends_at as Date };
+}
+
+export async function listMaintenanceWindows(deps: Deps) {
+  return { items: (await maintenanceRows(deps.db)).map(presentMaintenance) };
+}
+
+export async function createMaintenanceWindow(
+  deps: Deps,
+  ctx: RequestContext,
+  input: z.infer<typeof MaintenanceWindowCreateSchema>,
+) {
+  if (input.timezone && !isTimeZone(input.timezone)) {
+    throw new Invalid([{ field: "body.timezone", message: "not an IANA time zone" }]);
+  }
+  const errors = (await unreadableCis(deps.db, ctx.actor, [...input.ciIds, ...input.serviceIds])).map((i) => ({
+    field: i < input.ciIds.length ? `body.ciIds.${i}` : `body.serviceIds.${i - input.ciIds.length}`,
+    message: "no such configuration item",
+  }));
+  if (errors.length) throw new Invalid(errors);
+  // The engine must be able to expand it: a bad rule is refused now, not at the next conflict check.
+  const spec = input.rrule
+    ? {
+        rrule: input.rrule,
+        dtstart: input.dtstart ?? "",
+        durationMinutes: input.durationMinutes ?? 0,
+        timezone: input.timezone ?? "",
+      }
+    : { start: input.start ?? "", end: input.end ?? "" };
+  const problems = validateWindow(spec);
+  if (problems.length)
+    throw new Invalid(problems.map((message) => ({ field: input.rrule ? "body.rrule" : "body.start", message })));
+  return inTransaction(deps.db, async (tx) => {
+    const row = await tx
+      .insertInto("maintenance_windows")
+      .values({
+        name: input.name,
+        ci_ids: input.ciIds,
+        service_ids: input.serviceIds,
+        starts_at: input.start ?? null,
+        ends_at: input.end ?? null,
+        rrule: input.rrule ?? null,
+        dtstart: input.dtstart ?? null,
+        duration_minutes: input.durationMinutes ?? null,
+        timezone: input.timezone ?? null,
+        created_at: deps.now(),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const window = presentMaintenance(row);
+    await recordChange(tx, ctx, {
+      entityType: "maintenance_window",
+      entityId: row.id,
+      action: "created",
+      before: null,
+      after: window,
+    });
+    return window;
+  });
+}
+
+export async function deleteWindow(deps: Deps, ctx: RequestContext, kind: "maintenance" | "blackout", id: string) {
+  const table = kind === "maintenance" ? "maintenance_windows" : "blackout_windows";
+  await inTransaction(deps.db, async (tx) => {
+    const gone = await tx.deleteFrom(table).where("id", "=", id).returning("name").executeTakeFirst();
+    if (!gone) throw new NotFound(kind === "maintenance" ? "Maintenance window" : "Blackout window");
+    await recordChange(tx, ctx, {
+      entityType: `${kind}_window`,
+      entityId: id,
+      action: "deleted",
+      before: { name: gone.name },
+      after: null,
+    });
+  });
+}
+
+type BlackoutRow = Awaited<ReturnType<typeof blackoutRows>>[number];
+function blackoutRows(db: Executor) {
+  return db.selectFrom("blackout_windows").selectAll().orderBy("starts_at").limit(5000).execute();
+}
+const presentBlackout = (r: BlackoutRow) => ({
+  id: r.id,
+  name: r.name,
+  serviceIds: r.service_ids,
+  start: r.starts_at.toISOString(),
+  end: r.ends_at.toISOString(),
+});
+
+export async function listBlackoutWindows(deps: Deps) {
+  return { items: (await blackoutRows(deps.db)).map(presentBlackout) };
+}
+
+export async function createBlackoutWindow(
+  deps: Deps,
+  ctx: RequestContext,
+  input: z.infer<typeof BlackoutWindowCreateSchema>,
+) {
+  const errors = (await unreadableCis(deps.db, ctx.actor, input.serviceIds)).map((i) => ({
+    field: `body.serviceIds.${i}`,
+    message: "no such configuration item",
+  }));
+  if (errors.length) throw new Invalid(errors);
+  return inTransaction(deps.db, async (tx) => {
+    const row = await tx
+      .insertInto("blackout_windows")
+      .values({
+        name: input.name,
+        service_ids: input.serviceIds,
+        starts_at: input.start,
+        ends_at: input.end,
+        created_at: deps.now(),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const window = presentBlackout(row);
+    await recordChange(tx, ctx, {
+      entityType: "blackout_window",
+      entityId: row.id,
+      action: "created",
+      before: null,
+      after: window,
+    });
+    return window;
+  });
+}
+
+// ---- conflicts ----
+
+/** The conflicts of a change's planned window, by the five rules (none while it has no window). */
+export async function conflictsOf(db: Executor, changeId: string): Promise<Conflict[]> {
+  const change = await db.selectFrom("changes").selectAll().where("id", "=", changeId).executeTakeFirst();
+  if (!change) throw new NotFound("Change");
+  if (!change.planned_start || !change.planned_end) return [];
+  const ciIds = (await db.selectFrom("change_cis").select("ci_id").where("change_id", "=", changeId).execute()).map(
+    (r) => r.ci_id,
+  );
+  const others = await db
+    .selectFrom("changes")
+    .selectAll()
+    .where("id", "<>", changeId)
+    .where("state", "not in", [...FINAL_CHANGE_STATES, "draft"])
+    .where("planned_start", "<", change.planned_end)
+    .where("planned_end", ">", change.planned_start)
+    .limit(1000)
+    .execute();
+  const otherCis = new Map<string, string[]>(others.map((o) => [o.id, []]));
+  if (others.length) {
+    const rows = await db
+      .selectFrom("change_cis")
+      .select(["change_id", "ci_id"])
+      .where(
+        "change_id",
+        "in",
+        others.map((o) => o.id),
+      )
+      .execute();
+    for (const r of rows) otherCis.get(r.change_id)?.push(r.ci_id);
+  }
+  const relations = await relationsAround(db, ciIds, 2);
+  const allCis = [
+    ...new Set([...ciIds, ...[...otherCis.values()].flat(), ...relations.flatMap((r) => [r.from, r.to])]),
+  ];
+  const people = [change.assignee_id, ...others.map((o) => o.assignee_id)].filter((v): v is string => !!v);
+  return findConflicts({
+    change: {
+      id: change.id,
+      start: change.planned_start,
+      end: change.planned_end,
+      ciIds,
+      serviceIds: await servicesHitBy(db, ciIds),
+      assigneeId: change.assignee_id,
+    },
+    otherChanges: others.map((o) => ({
+      id: o.id,
+      number: changeNumber(o.number),
+      title: o.title,
+      start: o.planned_start as Date,
+      end: o.planned_end as Date,
+      ciIds: otherCis.get(o.id) ?? [],
+      assigneeId: o.assignee_id,
+    })),
+    relatedWithin2Hops: relatedWithin(relations, ciIds, 2),
+    maintenanceWindows: (await maintenanceRows(db)).map(engineMaintenance),
+    blackoutWindows: (await blackoutRows(db)).map(
+      (b): BlackoutWindow => ({
+        id: b.id,
+        name: b.name,
+        serviceIds: b.service_ids,
+        start: b.starts_at,
+        end: b.ends_at,
+      }),
+    ),
+    ciNames: await ciNames(db, allCis),
+    userNames: new Map((await userSummaries(db, [...new Set(people)])).map((u) => [u.id, u.name])),
+  });
+}
+
+export async function changeConflicts(deps: Deps, ctx: RequestContext, id: string) {
+  if (!can(ctx.actor, "change.read")) throw new NotFound("Change");
+  const change = await deps.db.selectFrom("changes").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!change) throw new NotFound("Change");
+  const override =
+    change.conflict_override && change.conflict_override_revision === change.plan_revision
+      ? { reason: change.conflict_override, byId: change.conflict_override_by }
+      : null;
+  return { conflicts: await conflictsOf(deps.db, id), override };
+}
+
+/** The change owner accepts the current plan's conflicts, with a reason; a new plan needs a new override. */
+export async function overrideConflicts(deps: Deps, ctx: RequestContext, id: string, reason: string) {
+  await inTransaction(deps.db, async (tx) => {
+    const change = await tx.selectFrom("changes").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
+    if (!change || !can(ctx.actor, "change.read")) throw new NotFound("Change");
+    if (change.owner_id !== ctx.actor.id) throw new Forbidden("Only the change owner overrides its conflicts");
+    await tx
+      .updateTable("changes")
+      .set({
+        conflict_override: reason,
+        conflict_override_revision: change.plan_revision,
+        conflict_override_by: ctx.actor.id,
+        updated_at: deps.now(),
+      })
+      .where("id", "=", id)
+      .execute();
+    await recordChange(tx, ctx, {
+      entityType: "change",
+      entityId: id,
+      action: "conflicts_overridden",
+      before: null,
+      after: { reason, planRevision: change.plan_revision },
+    });
+  });
+  return changeConflicts(deps, ctx, id);
+}
+
+/** Conflicts stop authorization unless the owner overrode them for this plan. */
+export async function blockingConflicts(
+  db: Executor,
+  change: {
+    id: string;
+    plan_revision: number;
+    conflict_override: string | null;
+    conflict_override_revision: number | null;
+  },
+) {
+  if (change.conflict_override && change.conflict_override_revision === change.plan_revision) return [];
+  return conflictsOf(db, change.id);
+}
+
+// ---- deployment gate ----
+
+/**
+ * `GET /changes/gate?ci=…&at=…`: may a pipeline deploy to this CI now? Only
+ * when a scheduled or implementing change covers the CI and the instant.
+ */
+export async function gate(deps: Deps, ctx: RequestContext, query: { ci: string; at?: string | undefined }) {
+  const ci = await findCiByRef(deps.db, query.ci);
+  if (!ci || (await unreadableCis(deps.db, ctx.actor, [ci.id])).length) {
+    throw new Invalid([{ field: "query.ci", message: "no single CI with this id, number or name" }]);
+  }
+  const at = query.at ? new Date(query.at) : deps.now();
+  const change = await deps.db
+    .selectFrom("changes")
+    .innerJoin("change_cis", "change_cis.change_id", "changes.id")
+    .select(["changes.id", "changes.number", "changes.state"])
+    .where("change_cis.ci_id", "=", ci.id)
+    .where("changes.state", "in", ["scheduled", "implementing"])
+    .where("changes.planned_start", "<=", at)
+    .where("changes.planned_end", ">", at)
+    .orderBy("changes.planned_start")
+    .executeTakeFirst();
+  if (!change) {
+    return { allowed: false, changeId: null, reason: `No authorized change covers ${ci.name} at ${at.toISOString()}` };
+  }
+  return {
+    allowed: true,
+    changeId: change.id,
+    reason: `${changeNumber(change.number)} (${change.state}) covers ${ci.name} at ${at.toISOString()}`,
+  };
+}

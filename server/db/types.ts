@@ -544,6 +544,12 @@ export interface BlackoutWindowsTable {
   created_at: Timestamp;
 }
 
+export interface CalendarFeedTokensTable {
+  user_id: string;
+  token_hash: string;
+  created_at: Timestamp;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -590,6 +596,7 @@ export interface DB {
   change_work_orders: ChangeWorkOrdersTable;
   maintenance_windows: MaintenanceWindowsTable;
   blackout_windows: BlackoutWindowsTable;
+  calendar_feed_tokens: CalendarFeedTokensTable;
   custom_field_defs: CustomFieldDefsTable;
   attachment_blobs: AttachmentBlobsTable;
   attachments: AttachmentsTable;

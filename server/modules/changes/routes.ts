@@ -1,3 +1,4 @@
+import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import { IdParamsSchema } from "../../../common/api.ts";
 import {
@@ -32,6 +33,7 @@ import {
 import { type AnyRoute, defineRoute } from "../../http/route.ts";
 import type { Deps } from "../../platform/deps.ts";
 import { changeApprovals, createApproverSet, decide, listApproverSets, myApprovals } from "./approvals.ts";
+import { calendarIcs, rotateFeedToken } from "./feed.ts";
 import {
   changeConflicts,
   createBlackoutWindow,
@@ -46,6 +48,11 @@ import { createChange, getChange, listChanges, presentChanges, transitionChange,
 import { createWorkOrder, listWorkOrders, updateWorkOrder } from "./work-orders.ts";
 
 const tags = ["changes"];
+
+/** The address clients reach this server at (behind a proxy: as it forwards it, when trusted). */
+function originOf(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}`;
+}
 
 export function changeRoutes(deps: Deps): AnyRoute[] {
   return [
@@ -68,6 +75,34 @@ export function changeRoutes(deps: Deps): AnyRoute[] {
       body: ChangeCreateSchema,
       response: { status: 201, schema: ChangeSchema },
       handler: ({ ctx, body }) => createChange(deps, ctx, body),
+    }),
+    defineRoute({
+      method: "GET",
+      url: "/api/v1/changes/calendar.ics",
+      access: "public",
+      summary: "The change calendar as iCalendar (RFC 5545) for calendar programs: the secret token is the credential",
+      tags,
+      query: z.strictObject({
+        token: z.string().max(200).optional().describe("The secret from POST /me/calendar-feed"),
+      }),
+      response: { status: 200, raw: { contentType: "text/calendar; charset=utf-8" } },
+      handler: async ({ query, request, reply }) => {
+        const body = await calendarIcs(deps, query.token ?? "", originOf(request));
+        return reply
+          .code(200)
+          .header("content-type", "text/calendar; charset=utf-8")
+          .header("cache-control", "private, max-age=300")
+          .send(body);
+      },
+    }),
+    defineRoute({
+      method: "POST",
+      url: "/api/v1/me/calendar-feed",
+      access: "change.read",
+      summary: "A new secret address of the change calendar for your calendar program (the old one stops working)",
+      tags,
+      response: { status: 201, schema: z.object({ url: z.string() }) },
+      handler: ({ ctx, request }) => rotateFeedToken(deps, ctx, originOf(request)),
     }),
     defineRoute({
       method: "GET",

@@ -23,7 +23,7 @@ import {
   CalendarDefinitionSchema,
   minutesOfDay,
 } from "../../../common/calendars.ts";
-import { DAY_MS, offsetTable, wallMs, wallToInstant } from "./time-zone.ts";
+import { DAY_MS, offsetTable, wallMs, wallToInstant } from "../../platform/time-zone.ts";
 
 const MINUTE_MS = 60_000;
 const YEAR_MS = 365.2425 * DAY_MS;

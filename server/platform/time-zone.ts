@@ -1,5 +1,6 @@
 /**
- * Wall clock ↔ instant in an IANA time zone, from Intl alone. Pure: no I/O;
+ * Wall clock ↔ instant in an IANA time zone, from Intl alone (the SLA
+ * calendars and the change windows both count on it). Pure: no I/O;
  * the only state is a memo of offset tables (one per zone and year).
  *
  * A year's table lists the zone's offset changes between 30 December of the
@@ -19,7 +20,7 @@ export interface OffsetTable {
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function formatterOf(zone: string): Intl.DateTimeFormat {
+export function formatterOf(zone: string): Intl.DateTimeFormat {
   let f = formatters.get(zone);
   if (!f) {
     f = new Intl.DateTimeFormat("en-US", {

@@ -62,7 +62,8 @@ export async function calendarIcs(deps: Deps, token: string, origin: string): Pr
     .orderBy("planned_start")
     .limit(5000)
     .execute();
-  const host = new URL(origin).hostname || "steward.local";
+  // The Host header is the client's to send: a malformed one must not break the feed.
+  const host = URL.canParse(origin) ? new URL(origin).hostname || "steward.local" : "steward.local";
   return calendarFeed(
     changes.map((c) => {
       const status = STATUS[c.state] ?? "confirmed";

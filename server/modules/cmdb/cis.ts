@@ -102,19 +102,53 @@ export async function presentCis(db: Executor, rows: CiRow[], access: CmdbAccess
 
 /** What a version stores: everything a person edits, as the API names it. */
 function snapshotOf(ci: Ci): Record<string, unknown> {
+  return rowSnapshot(
+    {
+      name: ci.name,
+      class_id: ci.classId,
+      class_version: ci.classVersion,
+      deployment_state_id: ci.deploymentState.id,
+      incident_manual: ci.incidentManual,
+      organization_id: ci.organizationId,
+      group_id: ci.groupId,
+      location_id: ci.locationId,
+      attributes: ci.attributes,
+      locks: ci.locks,
+    },
+    ci.serviceOrganizationIds,
+  );
+}
+
+/** The same snapshot from a stored row (bulk writers such as discovery use it for version 1). */
+export function rowSnapshot(
+  r: Pick<
+    CiRow,
+    | "name"
+    | "class_id"
+    | "class_version"
+    | "deployment_state_id"
+    | "incident_manual"
+    | "organization_id"
+    | "group_id"
+    | "location_id"
+    | "attributes"
+    | "locks"
+  >,
+  serviceOrganizationIds: string[] = [],
+): Record<string, unknown> {
   return {
-    name: ci.name,
-    classId: ci.classId,
-    classVersion: ci.classVersion,
-    deploymentStateId: ci.deploymentState.id,
+    name: r.name,
+    classId: r.class_id,
+    classVersion: r.class_version,
+    deploymentStateId: r.deployment_state_id,
     // What a person set; warnings and linked incidents are derived and not versioned.
-    incidentManual: ci.incidentManual,
-    organizationId: ci.organizationId,
-    groupId: ci.groupId,
-    locationId: ci.locationId,
-    attributes: ci.attributes,
-    locks: ci.locks,
-    serviceOrganizationIds: ci.serviceOrganizationIds,
+    incidentManual: r.incident_manual,
+    organizationId: r.organization_id,
+    groupId: r.group_id,
+    locationId: r.location_id,
+    attributes: r.attributes,
+    locks: r.locks,
+    serviceOrganizationIds,
   };
 }
 

@@ -173,6 +173,14 @@ describe("inventory endpoint", () => {
     // Authenticated but unreadable: logged as rejected with the reason, nothing else written.
     const rejected = (await admin.get("/api/v1/cmdb/discovery-log?outcome=rejected")).json().items;
     expect(rejected.map((r: { detail: string }) => r.detail.slice(0, 3)).sort()).toEqual(["400", "400", "400", "413"]);
+    // Readable, but a value the Computer class refuses: a 422 for the agent, and a rejected run in the log.
+    const long = `<?xml version="1.0" encoding="UTF-8"?><REQUEST><DEVICEID>long-2027-01-01-00-00-00</DEVICEID><QUERY>INVENTORY</QUERY><CONTENT>
+      <HARDWARE><NAME>host</NAME><OSNAME>${"x".repeat(1500)}</OSNAME></HARDWARE></CONTENT></REQUEST>`;
+    const refused = await send(Buffer.from(long), { agent: "FusionInventory-Agent_v2.6" });
+    expect(refused.statusCode).toBe(422);
+    const last = await lastLog();
+    expect(last).toMatchObject({ outcome: "rejected", deviceId: "long-2027-01-01-00-00-00" });
+    expect(last.detail).toMatch(/attributes\.os/);
     expect(rejected.every((r: { ciId: string | null }) => r.ciId === null)).toBe(true);
     expect(await computers("(unreadable)")).toEqual([]);
   });

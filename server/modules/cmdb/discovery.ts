@@ -11,7 +11,7 @@ import { recordChange } from "../../platform/events.ts";
 import { decodeCursor, page } from "../../platform/pagination.ts";
 import { sha256 } from "../../platform/secrets.ts";
 import { searchText } from "./attributes.ts";
-import { ciNumber, createCi, updateCi } from "./cis.ts";
+import { ciNumber, createCi, rowSnapshot, updateCi } from "./cis.ts";
 import { classByCode } from "./classes.ts";
 import {
   type InventoryMessage,
@@ -371,19 +371,7 @@ async function createSoftwareCis(
       .insertInto("ci_versions")
       .values(
         rows.map((r) => {
-          const snapshot = {
-            name: r.name,
-            classId: r.class_id,
-            classVersion: r.class_version,
-            deploymentStateId: r.deployment_state_id,
-            incidentManual: false,
-            organizationId: null,
-            groupId: null,
-            locationId: null,
-            attributes: r.attributes,
-            locks: [],
-            serviceOrganizationIds: [],
-          };
+          const snapshot = rowSnapshot(r);
           return {
             ci_id: r.id,
             version: 1,
@@ -574,7 +562,26 @@ export async function receiveInventory(
     throw error;
   }
   const { message, encoding } = parsed;
-  if (message.kind === "inventory") await applyInventory(deps, message, keyId);
+  if (message.kind === "inventory") {
+    try {
+      await applyInventory(deps, message, keyId);
+    } catch (error) {
+      // The message was readable but its data was not (e.g. a value a class refuses): say so in the log.
+      if (error instanceof AppError) {
+        await inTransaction(deps.db, (tx) =>
+          log(tx, {
+            deviceId: message.deviceId,
+            protocol: message.protocol,
+            keyId,
+            outcome: "rejected",
+            detail: `${error.status}: ${error.message}${error.errors?.length ? ` (${error.errors.map((e) => `${e.field}: ${e.message}`).join("; ")})` : ""}`,
+            at: deps.now(),
+          }),
+        );
+      }
+      throw error;
+    }
+  }
   return replyTo(message, { encoding });
 }
 

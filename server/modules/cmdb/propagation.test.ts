@@ -130,6 +130,18 @@ describe("incident-state propagation", () => {
     });
     await inTransaction(t.deps.db, (tx) => consumer.handle(tx, event("ci.updated", { name: ["a", "b"] })));
     expect(await states(srv.id)).toEqual(["operational"]);
+    // A ticket that names no CI cannot move an incident state: its state changes are skipped.
+    const plain = (
+      await admin.post("/api/v1/tickets", { type: "incident", title: "No CI", impact: 3, urgency: 3 })
+    ).json();
+    await inTransaction(t.deps.db, (tx) =>
+      consumer.handle(tx, {
+        ...event("ticket.updated", { state: ["new", "in_progress"] }),
+        entityType: "ticket",
+        entityId: plain.id,
+      }),
+    );
+    expect(await states(srv.id)).toEqual(["operational"]);
     await inTransaction(t.deps.db, (tx) => consumer.handle(tx, event("ci.updated", { incidentManual: [false, true] })));
     expect(await states(sw.id, srv.id)).toEqual(["incident", "warning"]);
     expect(consumer.events).toContain("ticket.cis_changed");

@@ -4,7 +4,7 @@ import { systemContext } from "../../platform/context.ts";
 import type { Deps } from "../../platform/deps.ts";
 import { recordEvent } from "../../platform/events.ts";
 import type { Consumer } from "../../platform/jobs.ts";
-import { ciIdsWithOpenIncidents } from "../tickets/index.ts";
+import { affectedCiIds, ciIdsWithOpenIncidents } from "../tickets/index.ts";
 import { databaseGraph } from "./impact.ts";
 import { type ImpactGraph, walk } from "./impact-walk.ts";
 
@@ -137,6 +137,8 @@ export function incidentPropagationConsumer(_deps: Deps): Consumer {
     ],
     async handle(tx, event) {
       if (!relevant(event.type, event.payload.changes)) return;
+      // Most tickets name no CI: their state changes cannot move an incident state.
+      if (event.type === "ticket.updated" && (await affectedCiIds(tx, event.entityId)).length === 0) return;
       await propagateIncidentStates(tx);
     },
   };

@@ -109,6 +109,17 @@ export const ChangeCreateSchema = z
     testPlan: text(50_000).default(""),
     rollbackPlan: text(50_000).default(""),
     outage: OutageSchema.default({ kind: "none" }),
+    categoryId: IdSchema.nullable().optional().describe('From the general catalog list "change_category"'),
+    templateId: IdSchema.optional().describe("Standard changes: the approved template they are made from"),
+    ticketIds: z.array(IdSchema).max(100).default([]).describe("Linked incidents and problems"),
+    riskAnswers: z
+      .record(z.string().max(40), z.boolean())
+      .default({})
+      .describe("Risk questionnaire: question id → yes/no"),
+  })
+  .refine((c) => c.type !== "standard" || c.templateId !== undefined, {
+    message: "a standard change is made from an approved template",
+    path: ["templateId"],
   })
   .refine((c) => !c.plannedStart || !c.plannedEnd || Date.parse(c.plannedStart) < Date.parse(c.plannedEnd), {
     message: "ends before it starts",
@@ -131,6 +142,9 @@ export const ChangeUpdateSchema = z.strictObject({
   testPlan: text(50_000).optional(),
   rollbackPlan: text(50_000).optional(),
   outage: OutageSchema.optional(),
+  categoryId: IdSchema.nullable().optional(),
+  ticketIds: z.array(IdSchema).max(100).optional(),
+  riskAnswers: z.record(z.string().max(40), z.boolean()).optional(),
 });
 export type ChangeUpdate = z.infer<typeof ChangeUpdateSchema>;
 
@@ -162,6 +176,7 @@ export const ApproverSetStatusSchema = z.object({
   rule: z.enum(["all", "any", "majority", "at_least"]),
   atLeast: z.number().int().nullable(),
   eligible: z.number().int().describe("Approvers in the set (the requester and owner excepted)"),
+  changeOnly: z.boolean().describe("Added to this change from a CAB template (not a rule)"),
   approvals: z.number().int(),
   rejections: z.number().int(),
   status: z.enum(["waiting", "approved", "rejected"]),
@@ -190,6 +205,20 @@ export const ChangeSchema = z.object({
   rollbackPlan: z.string(),
   outage: OutageSchema,
   planRevision: z.number().int().describe("Bumped when the plan, the window or the CIs change"),
+  categoryId: IdSchema.nullable(),
+  templateId: IdSchema.nullable(),
+  ticketIds: z.array(IdSchema).describe("Linked incidents and problems you may read"),
+  riskAnswers: z.record(z.string(), z.boolean()),
+  risk: z
+    .object({
+      score: z.number().int(),
+      level: z.enum(["low", "medium", "high", "very_high"]),
+      reasons: z.array(z.object({ label: z.string(), points: z.number().int() })),
+      unanswered: z.array(z.string()),
+    })
+    .describe("Assessed from the questionnaire and the CIs' impact when they last changed"),
+  serviceIds: z.array(IdSchema).describe("Business services hit, as last assessed"),
+  reviewOutcome: z.enum(["successful", "partially_successful", "failed", "rolled_back"]).nullable(),
   createdAt: TimestampSchema,
   updatedAt: TimestampSchema,
   abilities: z.object({
@@ -211,6 +240,9 @@ export const ChangeListQuerySchema = z.strictObject({
     .optional(),
   type: z.enum(CHANGE_TYPES).optional(),
   ciId: IdSchema.optional(),
+  categoryId: IdSchema.optional(),
+  groupId: IdSchema.optional(),
+  riskLevel: z.enum(["low", "medium", "high", "very_high"]).optional(),
   from: TimestampSchema.optional().describe("Planned windows ending after this instant"),
   to: TimestampSchema.optional().describe("Planned windows starting before this instant"),
 });
@@ -230,6 +262,11 @@ export const ApproverSetCreateSchema = z
       .max(500)
       .default([])
       .describe("Applies when the change affects one of these; empty = any"),
+    riskLevels: z
+      .array(z.enum(["low", "medium", "high", "very_high"]))
+      .max(4)
+      .default([])
+      .describe("Applies at these risk levels; empty = any"),
     userIds: z.array(IdSchema).max(200).default([]),
     groupIds: z.array(IdSchema).max(50).default([]),
     rule: z.enum(["all", "any", "majority", "at_least"]),
@@ -240,11 +277,26 @@ export const ApproverSetCreateSchema = z
     path: ["atLeast"],
   })
   .refine((s) => s.userIds.length + s.groupIds.length > 0, { message: "name approvers", path: ["userIds"] });
+export const ApproverSetUpdateSchema = z.strictObject({
+  name: z.string().trim().min(1).max(200).optional(),
+  types: z.array(z.enum(CHANGE_TYPES)).max(3).optional(),
+  serviceIds: z.array(IdSchema).max(500).optional(),
+  riskLevels: z
+    .array(z.enum(["low", "medium", "high", "very_high"]))
+    .max(4)
+    .optional(),
+  userIds: z.array(IdSchema).max(200).optional(),
+  groupIds: z.array(IdSchema).max(50).optional(),
+  rule: z.enum(["all", "any", "majority", "at_least"]).optional(),
+  atLeast: z.number().int().min(1).max(200).nullable().optional(),
+  active: z.boolean().optional(),
+});
 export const ApproverSetSchema = z.object({
   id: IdSchema,
   name: z.string(),
   types: z.array(z.enum(CHANGE_TYPES)),
   serviceIds: z.array(IdSchema),
+  riskLevels: z.array(z.enum(["low", "medium", "high", "very_high"])),
   userIds: z.array(IdSchema),
   groupIds: z.array(IdSchema),
   rule: z.enum(["all", "any", "majority", "at_least"]),
@@ -407,4 +459,274 @@ export const GateSchema = z.object({
   allowed: z.boolean(),
   changeId: IdSchema.nullable(),
   reason: z.string(),
+});
+
+// ---- risk, impact and settings ----
+export const RISK_LEVELS = ["low", "medium", "high", "very_high"] as const;
+export type RiskLevel = (typeof RISK_LEVELS)[number];
+
+export const RiskQuestionSchema = z.object({
+  id: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, "lower-case letters, digits and _"),
+  text: z.string().trim().min(1).max(500),
+  weight: z.number().int().min(0).max(100).describe("Points a yes adds to the score"),
+});
+export type RiskQuestion = z.infer<typeof RiskQuestionSchema>;
+
+export const RiskThresholdsSchema = z
+  .strictObject({
+    medium: z.number().int().min(1).max(1000),
+    high: z.number().int().min(1).max(1000),
+    veryHigh: z.number().int().min(1).max(1000),
+  })
+  .refine((t) => t.medium < t.high && t.high < t.veryHigh, {
+    message: "medium < high < veryHigh",
+    path: ["high"],
+  });
+
+/** Admin settings of change management: the risk questionnaire, level thresholds and the review window. */
+export const ChangeSettingsSchema = z.object({
+  version: z.number().int(),
+  riskQuestions: z.array(RiskQuestionSchema),
+  riskThresholds: RiskThresholdsSchema,
+  reviewWindowHours: z
+    .number()
+    .int()
+    .describe("Incidents on the affected CIs this long after a change count as following it"),
+});
+export type ChangeSettings = z.infer<typeof ChangeSettingsSchema>;
+export const ChangeSettingsUpdateSchema = z
+  .strictObject({
+    version: VersionSchema.optional(),
+    riskQuestions: z.array(z.strictObject(RiskQuestionSchema.shape)).max(50),
+    riskThresholds: RiskThresholdsSchema,
+    reviewWindowHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90),
+  })
+  .refine((s) => new Set(s.riskQuestions.map((q) => q.id)).size === s.riskQuestions.length, {
+    message: "question ids must be unique",
+    path: ["riskQuestions"],
+  });
+
+export const RiskAnswersSchema = z.record(z.string().max(40), z.boolean());
+
+export const RiskSchema = z.object({
+  score: z.number().int(),
+  level: z.enum(RISK_LEVELS),
+  reasons: z.array(z.object({ label: z.string(), points: z.number().int() })),
+  unanswered: z.array(z.string()).describe("Ids of questions without an answer"),
+});
+export type Risk = z.infer<typeof RiskSchema>;
+
+const ImpactRefSchema = z.object({ id: IdSchema, number: z.string(), name: z.string() });
+export const ChangeImpactSchema = z.object({
+  services: z.array(ImpactRefSchema).describe("Business services the affected CIs are or hit downstream"),
+  organizations: z.array(z.object({ id: IdSchema, name: z.string() })).describe("Customers subscribed to them"),
+  cisReached: z.number().int(),
+});
+export const AssessmentSchema = z.object({ impact: ChangeImpactSchema, risk: RiskSchema });
+export type Assessment = z.infer<typeof AssessmentSchema>;
+export const AssessRequestSchema = z.strictObject({
+  type: z.enum(CHANGE_TYPES).default("normal"),
+  ciIds: z.array(IdSchema).max(500).default([]),
+  riskAnswers: RiskAnswersSchema.default({}),
+  outage: OutageSchema.default({ kind: "none" }),
+});
+
+// ---- post-implementation review ----
+export const REVIEW_OUTCOMES = ["successful", "partially_successful", "failed", "rolled_back"] as const;
+export const ReviewUpdateSchema = z.strictObject({
+  outcome: z.enum(REVIEW_OUTCOMES),
+  notes: z.string().max(20_000).default(""),
+});
+export const ReviewSchema = z.object({
+  outcome: z.enum(REVIEW_OUTCOMES).nullable(),
+  notes: z.string(),
+  reviewedById: IdSchema.nullable(),
+  reviewedAt: TimestampSchema.nullable(),
+  windowHours: z.number().int(),
+  incidents: z
+    .array(
+      z.object({
+        id: IdSchema,
+        number: z.string(),
+        title: z.string(),
+        state: z.string(),
+        createdAt: TimestampSchema,
+      }),
+    )
+    .describe("Incidents opened on the affected CIs from the change's start until the review window after its end"),
+});
+
+// ---- standard change templates ----
+const TemplateWorkOrderSchema = z.strictObject({
+  kind: z.enum(["implementation", "test", "rollback", "review"]),
+  title: z.string().trim().min(1).max(300),
+  instructions: z.string().max(20_000).default(""),
+});
+export const ChangeTemplateCreateSchema = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  title: z.string().trim().min(1).max(300).describe("Title of changes made from it"),
+  description: text(20_000).default(""),
+  justification: text(20_000).default(""),
+  categoryId: IdSchema.nullable().optional(),
+  ciIds: z.array(IdSchema).max(500).default([]),
+  durationMinutes: z.number().int().min(1).max(43_200),
+  implementationPlan: text(50_000).default(""),
+  testPlan: text(50_000).default(""),
+  rollbackPlan: z.string().trim().min(1).max(50_000),
+  outage: OutageSchema.default({ kind: "none" }),
+  workOrders: z.array(TemplateWorkOrderSchema).max(50).default([]),
+});
+export const ChangeTemplateUpdateSchema = z.strictObject({
+  version: VersionSchema.optional(),
+  name: z.string().trim().min(1).max(200).optional(),
+  title: z.string().trim().min(1).max(300).optional(),
+  description: text(20_000).optional(),
+  justification: text(20_000).optional(),
+  categoryId: IdSchema.nullable().optional(),
+  ciIds: z.array(IdSchema).max(500).optional(),
+  durationMinutes: z.number().int().min(1).max(43_200).optional(),
+  implementationPlan: text(50_000).optional(),
+  testPlan: text(50_000).optional(),
+  rollbackPlan: z.string().trim().min(1).max(50_000).optional(),
+  outage: OutageSchema.optional(),
+  workOrders: z.array(TemplateWorkOrderSchema).max(50).optional(),
+  active: z.boolean().optional(),
+});
+export const ChangeTemplateSchema = z.object({
+  id: IdSchema,
+  version: z.number().int(),
+  name: z.string(),
+  title: z.string(),
+  description: z.string(),
+  justification: z.string(),
+  categoryId: IdSchema.nullable(),
+  ciIds: z.array(IdSchema),
+  durationMinutes: z.number().int(),
+  implementationPlan: z.string(),
+  testPlan: z.string(),
+  rollbackPlan: z.string(),
+  outage: OutageSchema,
+  workOrders: z.array(TemplateWorkOrderSchema),
+  approved: z
+    .boolean()
+    .describe("Approved templates make pre-approved standard changes; any edit needs a new approval"),
+  approvedById: IdSchema.nullable(),
+  approvedAt: TimestampSchema.nullable(),
+  active: z.boolean(),
+});
+export const ChangeTemplateListSchema = z.object({ items: z.array(ChangeTemplateSchema) });
+
+// ---- CAB templates: a saved board added to one change ----
+export const CabTemplateCreateSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200),
+    userIds: z.array(IdSchema).max(200).default([]),
+    groupIds: z.array(IdSchema).max(50).default([]),
+    rule: z.enum(["all", "any", "majority", "at_least"]),
+    atLeast: z.number().int().min(1).max(200).optional(),
+  })
+  .refine((s) => (s.rule === "at_least") === (s.atLeast !== undefined), {
+    message: "at_least takes atLeast (and only it does)",
+    path: ["atLeast"],
+  })
+  .refine((s) => s.userIds.length + s.groupIds.length > 0, { message: "name approvers", path: ["userIds"] });
+export const CabTemplateSchema = z.object({
+  id: IdSchema,
+  name: z.string(),
+  userIds: z.array(IdSchema),
+  groupIds: z.array(IdSchema),
+  rule: z.enum(["all", "any", "majority", "at_least"]),
+  atLeast: z.number().int().nullable(),
+});
+export const CabTemplateListSchema = z.object({ items: z.array(CabTemplateSchema) });
+export const AddCabSchema = z.strictObject({ templateId: IdSchema });
+
+// ---- calendar and report ----
+export const ChangeCalendarQuerySchema = z
+  .strictObject({
+    from: TimestampSchema,
+    to: TimestampSchema,
+    serviceId: IdSchema.optional(),
+    ciId: IdSchema.optional(),
+    groupId: IdSchema.optional(),
+    type: z.enum(CHANGE_TYPES).optional(),
+    state: z
+      .string()
+      .max(300)
+      .transform((v) => v.split(",").filter(Boolean))
+      .pipe(z.array(z.enum(CHANGE_STATES)).min(1))
+      .optional(),
+  })
+  .refine((q) => Date.parse(q.from) < Date.parse(q.to), { message: "ends before it starts", path: ["to"] })
+  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 62 * 86_400_000, {
+    message: "at most 62 days",
+    path: ["to"],
+  });
+export const ChangeCalendarSchema = z.object({
+  changes: z.array(
+    z.object({
+      id: IdSchema,
+      number: z.string(),
+      title: z.string(),
+      type: z.enum(CHANGE_TYPES),
+      state: z.enum(CHANGE_STATES),
+      riskLevel: z.enum(RISK_LEVELS),
+      groupId: IdSchema.nullable(),
+      assigneeId: IdSchema.nullable(),
+      start: TimestampSchema,
+      end: TimestampSchema,
+      conflicts: z.array(ConflictSchema).describe("Empty for closed, rejected and canceled changes"),
+      overridden: z.boolean().describe("The owner accepted the current plan's conflicts"),
+    }),
+  ),
+  maintenance: z.array(
+    z.object({ windowId: IdSchema, name: z.string(), start: TimestampSchema, end: TimestampSchema }),
+  ),
+  blackouts: z.array(
+    z.object({
+      windowId: IdSchema,
+      name: z.string(),
+      start: TimestampSchema,
+      end: TimestampSchema,
+      global: z.boolean(),
+    }),
+  ),
+  truncated: z.boolean(),
+});
+
+export const ChangeReportQuerySchema = z
+  .strictObject({ from: TimestampSchema, to: TimestampSchema })
+  .refine((q) => Date.parse(q.from) < Date.parse(q.to), { message: "ends before it starts", path: ["to"] });
+export const ChangeReportSchema = z.object({
+  from: TimestampSchema,
+  to: TimestampSchema,
+  total: z.number().int().describe("Changes whose planned start falls in the range"),
+  byType: z.object({ standard: z.number().int(), normal: z.number().int(), emergency: z.number().int() }),
+  emergencyShare: z.number().describe("0..1"),
+  reviewed: z.number().int(),
+  byOutcome: z.object({
+    successful: z.number().int(),
+    partially_successful: z.number().int(),
+    failed: z.number().int(),
+    rolled_back: z.number().int(),
+  }),
+  successRate: z.number().nullable().describe("Successful share of reviewed changes, 0..1; null when none"),
+  followedByIncidents: z
+    .number()
+    .int()
+    .describe("Implemented changes with incidents on their CIs within the review window"),
+  months: z.array(
+    z.object({
+      month: z.string().describe("YYYY-MM (UTC)"),
+      total: z.number().int(),
+      emergency: z.number().int(),
+      successful: z.number().int(),
+      failed: z.number().int().describe("failed or rolled back"),
+      followedByIncidents: z.number().int(),
+    }),
+  ),
 });

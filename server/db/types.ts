@@ -469,8 +469,66 @@ export interface ChangesTable {
   conflict_override: string | null;
   conflict_override_revision: number | null;
   conflict_override_by: string | null;
+  category_id: string | null;
+  template_id: string | null;
+  risk_answers: ColumnType<Record<string, boolean>, string | undefined, string>;
+  risk: ColumnType<StoredRisk, string | undefined, string>;
+  risk_level: Generated<"low" | "medium" | "high" | "very_high">;
+  service_ids: ColumnType<string[], string[] | undefined, string[]>;
+  review_outcome: "successful" | "partially_successful" | "failed" | "rolled_back" | null;
+  review_notes: Generated<string>;
+  reviewed_by: string | null;
+  reviewed_at: NullableTimestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+export interface StoredRisk {
+  score: number;
+  level: "low" | "medium" | "high" | "very_high";
+  reasons: { label: string; points: number }[];
+  unanswered: string[];
+}
+
+export interface ChangeTemplatesTable {
+  id: Generated<string>;
+  version: Generated<number>;
+  name: string;
+  title: string;
+  description: Generated<string>;
+  justification: Generated<string>;
+  category_id: string | null;
+  ci_ids: ColumnType<string[], string[] | undefined, string[]>;
+  duration_minutes: number;
+  implementation_plan: Generated<string>;
+  test_plan: Generated<string>;
+  rollback_plan: string;
+  outage: ColumnType<{ kind: "none" | "partial" | "full"; minutes?: number }, string | undefined, string>;
+  work_orders: ColumnType<
+    { kind: "implementation" | "test" | "rollback" | "review"; title: string; instructions: string }[],
+    string | undefined,
+    string
+  >;
+  approved_by: string | null;
+  approved_at: NullableTimestamp;
+  active: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ChangeTicketsTable {
+  change_id: string;
+  ticket_id: string;
+}
+
+export interface CabTemplatesTable {
+  id: Generated<string>;
+  name: string;
+  user_ids: ColumnType<string[], string[] | undefined, string[]>;
+  group_ids: ColumnType<string[], string[] | undefined, string[]>;
+  rule: "all" | "any" | "majority" | "at_least";
+  at_least: number | null;
+  created_at: Timestamp;
 }
 
 export interface ChangeCisTable {
@@ -487,6 +545,8 @@ export interface ChangeApproverSetsTable {
   group_ids: ColumnType<string[], string[] | undefined, string[]>;
   rule: "all" | "any" | "majority" | "at_least";
   at_least: number | null;
+  risk_levels: ColumnType<string[], string[] | undefined, string[]>;
+  change_id: string | null;
   active: Generated<boolean>;
   created_at: Timestamp;
 }
@@ -593,6 +653,9 @@ export interface DB {
   change_cis: ChangeCisTable;
   change_approver_sets: ChangeApproverSetsTable;
   change_approvals: ChangeApprovalsTable;
+  change_templates: ChangeTemplatesTable;
+  change_tickets: ChangeTicketsTable;
+  cab_templates: CabTemplatesTable;
   change_work_orders: ChangeWorkOrdersTable;
   maintenance_windows: MaintenanceWindowsTable;
   blackout_windows: BlackoutWindowsTable;

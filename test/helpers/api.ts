@@ -48,6 +48,9 @@ export class Client {
   patch(url: string, body: unknown, extra?: Record<string, string>) {
     return this.call("PATCH", url, body, extra);
   }
+  put(url: string, body: unknown, extra?: Record<string, string>) {
+    return this.call("PUT", url, body, extra);
+  }
   delete(url: string) {
     return this.call("DELETE", url);
   }

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { z } from "zod";
-import type { ApproverSetCreateSchema, ChangeState } from "../../../common/changes.ts";
+import type { ApproverSetCreateSchema, ApproverSetUpdateSchema, ChangeState } from "../../../common/changes.ts";
 import { type Executor, inTransaction, type Tx } from "../../db/database.ts";
 import { appendAudit } from "../../platform/audit.ts";
 import type { RequestContext } from "../../platform/context.ts";
@@ -8,8 +8,10 @@ import type { Deps } from "../../platform/deps.ts";
 import { Conflict, Forbidden, Invalid, NotFound } from "../../platform/errors.ts";
 import { recordChange } from "../../platform/events.ts";
 import { servicesHitBy } from "../cmdb/index.ts";
-import { activeMembersOf, groupSummary, userSummaries } from "../identity/index.ts";
+import { activeMembersOf, userSummaries } from "../identity/index.ts";
+import { blockingConflicts } from "./schedule.ts";
 import type { ChangeRow } from "./service.ts";
+import { checkApprovers, findCabTemplate } from "./templates.ts";
 
 type SetRow = Awaited<ReturnType<typeof activeSets>>[number];
 
@@ -20,10 +22,19 @@ export interface RequiredSet {
   atLeast: number | null;
   /** Who may decide for this set on this change: members, without the requester and the owner. */
   eligible: string[];
+  /** Added to this change from a CAB template, not matched by a rule. */
+  changeOnly: boolean;
 }
 
-function activeSets(db: Executor) {
-  return db.selectFrom("change_approver_sets").selectAll().where("active", "=", true).orderBy("name").execute();
+/** The rules, and the sets added to this change alone. */
+function activeSets(db: Executor, changeId: string) {
+  return db
+    .selectFrom("change_approver_sets")
+    .selectAll()
+    .where("active", "=", true)
+    .where((eb) => eb.or([eb("change_id", "is", null), eb("change_id", "=", changeId)]))
+    .orderBy("name")
+    .execute();
 }
 
 function presentSet(r: SetRow) {
@@ -32,6 +43,7 @@ function presentSet(r: SetRow) {
     name: r.name,
     types: r.types as ("standard" | "normal" | "emergency")[],
     serviceIds: r.service_ids,
+    riskLevels: r.risk_levels as ("low" | "medium" | "high" | "very_high")[],
     userIds: r.user_ids,
     groupIds: r.group_ids,
     rule: r.rule,
@@ -41,19 +53,22 @@ function presentSet(r: SetRow) {
 }
 
 /**
- * The CAB a change needs: the active sets whose type matches (a set without
- * types is for normal changes; emergency changes take only sets naming
- * emergency) and whose services, if any, include one the change's CIs are or
- * hit downstream.
+ * The CAB a change needs: the active rules whose type matches (a rule without
+ * types is for normal changes; emergency changes take only rules naming
+ * emergency), whose risk levels, if any, include the change's, and whose
+ * services, if any, include one the change's CIs are or hit downstream; plus
+ * the sets added to this change from CAB templates.
  */
 export async function requiredSets(db: Executor, change: ChangeRow, ciIds: readonly string[]): Promise<RequiredSet[]> {
-  const sets = await activeSets(db);
+  const sets = await activeSets(db, change.id);
   let services: Set<string> | null = null;
   const out: RequiredSet[] = [];
   for (const s of sets) {
     const types = s.types.length ? s.types : ["normal"];
-    if (!types.includes(change.type)) continue;
-    if (s.service_ids.length) {
+    const rule = s.change_id === null;
+    if (rule && !types.includes(change.type)) continue;
+    if (rule && s.risk_levels.length && !s.risk_levels.includes(change.risk_level)) continue;
+    if (rule && s.service_ids.length) {
       services ??= new Set(await servicesHitBy(db, ciIds));
       if (!s.service_ids.some((id) => services?.has(id))) continue;
     }
@@ -63,7 +78,7 @@ export async function requiredSets(db: Executor, change: ChangeRow, ciIds: reado
     );
     // Segregation of duties: nobody decides on their own change.
     const eligible = [...active].filter((id) => id !== change.requested_by && id !== change.owner_id).sort();
-    out.push({ id: s.id, name: s.name, rule: s.rule, atLeast: s.at_least, eligible });
+    out.push({ id: s.id, name: s.name, rule: s.rule, atLeast: s.at_least, eligible, changeOnly: !rule });
   }
   return out;
 }
@@ -146,6 +161,7 @@ export async function changeApprovals(deps: Deps, ctx: RequestContext, id: strin
       rule: s.rule,
       atLeast: s.atLeast,
       eligible: s.eligible.length,
+      changeOnly: s.changeOnly,
       ...setStatus(s, current),
     })),
     decisions: all.map((a) => ({
@@ -174,7 +190,7 @@ export async function decide(
   id: string,
   input: { decision: "approve" | "reject"; comment: string },
 ) {
-  const refuse = async (reason: string) => {
+  const refuse = async (reason: string, conflict: boolean) => {
     await inTransaction(deps.db, (tx) =>
       appendAudit(tx, ctx, {
         action: "change.approval_refused",
@@ -183,7 +199,7 @@ export async function decide(
         changes: { decision: [null, input.decision], reason: [null, reason] },
       }),
     );
-    return new Forbidden(reason);
+    return conflict ? new Conflict(reason, [{ field: "conflicts", message: reason }]) : new Forbidden(reason);
   };
   const outcome = await inTransaction(deps.db, async (tx) => {
     const change = await tx.selectFrom("changes").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
@@ -199,6 +215,16 @@ export async function decide(
     const sets = await requiredSets(tx, change, ciIds);
     if (!sets.some((s) => s.eligible.includes(ctx.actor.id)))
       return { refused: "You are not an approver of this change" };
+    if (input.decision === "approve") {
+      // The schedule may have filled up since the change was submitted.
+      const conflicts = await blockingConflicts(tx, change);
+      if (conflicts.length) {
+        return {
+          conflict: true,
+          refused: `The change has schedule conflicts now (${conflicts.map((c) => c.message).join("; ")}): the owner resolves or overrides them first`,
+        };
+      }
+    }
     const current = await currentDecisions(tx, change);
     if (current.some((d) => d.approver_id === ctx.actor.id)) {
       throw new Conflict("You have decided on this plan already", [
@@ -254,7 +280,7 @@ export async function decide(
     }
     return { refused: null };
   });
-  if (outcome.refused) throw await refuse(outcome.refused);
+  if (outcome.refused) throw await refuse(outcome.refused, "conflict" in outcome);
   return changeApprovals(deps, ctx, id);
 }
 
@@ -277,8 +303,25 @@ export async function myApprovals(deps: Deps, ctx: RequestContext) {
 
 // ---- approver sets ----
 
+async function uniqueSetName(tx: Tx, name: string, selfId?: string) {
+  const clash = await tx
+    .selectFrom("change_approver_sets")
+    .select("id")
+    .where("change_id", "is", null)
+    .where((eb) => eb(eb.fn("lower", ["name"]), "=", name.toLowerCase()))
+    .executeTakeFirst();
+  if (clash && clash.id !== selfId)
+    throw new Conflict("An approver set has this name", [{ field: "body.name", message: "already in use" }]);
+}
+
 export async function listApproverSets(deps: Deps) {
-  const rows = await deps.db.selectFrom("change_approver_sets").selectAll().orderBy("name").limit(500).execute();
+  const rows = await deps.db
+    .selectFrom("change_approver_sets")
+    .selectAll()
+    .where("change_id", "is", null)
+    .orderBy("name")
+    .limit(500)
+    .execute();
   return { items: rows.map(presentSet) };
 }
 
@@ -288,29 +331,16 @@ export async function createApproverSet(
   input: z.infer<typeof ApproverSetCreateSchema>,
 ) {
   return inTransaction(deps.db, async (tx) => {
-    const users = await userSummaries(tx, input.userIds);
-    const errors = input.userIds.flatMap((uid, i) =>
-      users.some((u) => u.id === uid && u.active && u.kind === "agent")
-        ? []
-        : [{ field: `body.userIds.${i}`, message: "must be an active agent" }],
-    );
-    for (const [i, gid] of input.groupIds.entries()) {
-      if (!(await groupSummary(tx, gid))?.active)
-        errors.push({ field: `body.groupIds.${i}`, message: "no such active group" });
-    }
+    const errors = await checkApprovers(tx, input);
     if (errors.length) throw new Invalid(errors);
-    const clash = await tx
-      .selectFrom("change_approver_sets")
-      .select("id")
-      .where((eb) => eb(eb.fn("lower", ["name"]), "=", input.name.toLowerCase()))
-      .executeTakeFirst();
-    if (clash) throw new Conflict("An approver set has this name", [{ field: "body.name", message: "already in use" }]);
+    await uniqueSetName(tx, input.name);
     const row = await tx
       .insertInto("change_approver_sets")
       .values({
         name: input.name,
         types: input.types,
         service_ids: input.serviceIds,
+        risk_levels: input.riskLevels,
         user_ids: input.userIds,
         group_ids: input.groupIds,
         rule: input.rule,
@@ -329,4 +359,133 @@ export async function createApproverSet(
     });
     return set;
   });
+}
+
+export async function updateApproverSet(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+  input: z.infer<typeof ApproverSetUpdateSchema>,
+) {
+  return inTransaction(deps.db, async (tx) => {
+    const row = await tx
+      .selectFrom("change_approver_sets")
+      .selectAll()
+      .where("id", "=", id)
+      .where("change_id", "is", null)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) throw new NotFound("Approver set");
+    const errors = await checkApprovers(tx, input);
+    const before = presentSet(row);
+    const next = {
+      name: input.name ?? before.name,
+      types: input.types ?? before.types,
+      serviceIds: input.serviceIds ?? before.serviceIds,
+      riskLevels: input.riskLevels ?? before.riskLevels,
+      userIds: input.userIds ?? before.userIds,
+      groupIds: input.groupIds ?? before.groupIds,
+      rule: input.rule ?? before.rule,
+      atLeast: input.atLeast !== undefined ? input.atLeast : before.atLeast,
+      active: input.active ?? before.active,
+    };
+    if ((next.rule === "at_least") !== (next.atLeast !== null))
+      errors.push({ field: "body.atLeast", message: "at_least takes atLeast (and only it does)" });
+    if (next.userIds.length + next.groupIds.length === 0)
+      errors.push({ field: "body.userIds", message: "name approvers" });
+    if (errors.length) throw new Invalid(errors);
+    if (input.name) await uniqueSetName(tx, input.name, id);
+    const updated = await tx
+      .updateTable("change_approver_sets")
+      .set({
+        name: next.name,
+        types: next.types,
+        service_ids: next.serviceIds,
+        risk_levels: next.riskLevels,
+        user_ids: next.userIds,
+        group_ids: next.groupIds,
+        rule: next.rule,
+        at_least: next.atLeast,
+        active: next.active,
+      })
+      .where("id", "=", id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const after = presentSet(updated);
+    await recordChange(tx, ctx, { entityType: "change_approver_set", entityId: id, action: "updated", before, after });
+    return after;
+  });
+}
+
+/** Boards can be added to a change until its CAB has decided. */
+const CAB_EDITABLE: readonly string[] = ["draft", "assessment", "authorization"];
+
+/** The owner (or an editor of changes) adds a board to this change from a CAB template. */
+export async function addCab(deps: Deps, ctx: RequestContext, changeId: string, templateId: string) {
+  await inTransaction(deps.db, async (tx) => {
+    const change = await tx.selectFrom("changes").selectAll().where("id", "=", changeId).forUpdate().executeTakeFirst();
+    if (!change || !ctx.actor.permissions.has("change.read")) throw new NotFound("Change");
+    if (!CAB_EDITABLE.includes(change.state))
+      throw new Conflict(`The change is ${change.state.replace("_", " ")}; its CAB is settled`, [
+        { field: "body.templateId", message: "CAB settled" },
+      ]);
+    const t = await findCabTemplate(tx, templateId);
+    if (!t) throw new Invalid([{ field: "body.templateId", message: "no such CAB template" }]);
+    const already = await tx
+      .selectFrom("change_approver_sets")
+      .select("id")
+      .where("change_id", "=", changeId)
+      .where("name", "=", t.name)
+      .executeTakeFirst();
+    if (already)
+      throw new Conflict("This board is on the change already", [
+        { field: "body.templateId", message: "added already" },
+      ]);
+    const row = await tx
+      .insertInto("change_approver_sets")
+      .values({
+        name: t.name,
+        change_id: changeId,
+        user_ids: t.user_ids,
+        group_ids: t.group_ids,
+        rule: t.rule,
+        at_least: t.at_least,
+        created_at: deps.now(),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordChange(tx, ctx, {
+      entityType: "change",
+      entityId: changeId,
+      action: "cab_added",
+      before: null,
+      after: { setId: row.id, templateId, name: t.name, userIds: t.user_ids, groupIds: t.group_ids, rule: t.rule },
+    });
+  });
+  return changeApprovals(deps, ctx, changeId);
+}
+
+export async function removeCab(deps: Deps, ctx: RequestContext, changeId: string, setId: string) {
+  await inTransaction(deps.db, async (tx) => {
+    const change = await tx.selectFrom("changes").selectAll().where("id", "=", changeId).forUpdate().executeTakeFirst();
+    if (!change || !ctx.actor.permissions.has("change.read")) throw new NotFound("Change");
+    if (!CAB_EDITABLE.includes(change.state))
+      throw new Conflict(`The change is ${change.state.replace("_", " ")}; its CAB is settled`);
+    const set = await tx
+      .selectFrom("change_approver_sets")
+      .selectAll()
+      .where("id", "=", setId)
+      .where("change_id", "=", changeId)
+      .executeTakeFirst();
+    if (!set) throw new NotFound("Board");
+    await tx.deleteFrom("change_approver_sets").where("id", "=", setId).execute();
+    await recordChange(tx, ctx, {
+      entityType: "change",
+      entityId: changeId,
+      action: "cab_removed",
+      before: { setId, name: set.name },
+      after: null,
+    });
+  });
+  return changeApprovals(deps, ctx, changeId);
 }

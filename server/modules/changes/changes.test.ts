@@ -8,6 +8,7 @@ import {
   unique,
   userClient,
 } from "../../../test/helpers/api.ts";
+import { approvedTemplate, noRisk } from "../../../test/helpers/changes.ts";
 import { createTestApp, type TestApp } from "../../../test/helpers/test-app.ts";
 
 let t: TestApp;
@@ -41,7 +42,9 @@ async function ready(client: Client, extra: Record<string, unknown> = {}) {
     ownerId: owner.id,
     ciIds: [serverCi],
     rollbackPlan: "Boot the previous image from flash",
+    riskAnswers: await noRisk(admin),
     ...window(48 + slot * 10),
+    ...(extra.type === "standard" ? { templateId: await approvedTemplate(admin) } : {}),
     ...extra,
   });
   expect(res.statusCode, res.body).toBe(201);
@@ -155,6 +158,13 @@ describe("requests for change", () => {
       actualStart: expect.any(String),
     });
     expect((await move(admin, c.id, "review")).json().actualEnd).not.toBeNull();
+    // The review comes before closing.
+    const unreviewed = await move(admin, c.id, "closed");
+    expect(unreviewed.json().errors).toEqual([
+      { field: "change.reviewOutcome", message: "record the review's outcome first" },
+    ]);
+    const review = await admin.put(`/api/v1/changes/${c.id}/review`, { outcome: "successful", notes: "Clean" });
+    expect(review.statusCode, review.body).toBe(200);
     expect((await move(admin, c.id, "closed")).json().state).toBe("closed");
     expect((await admin.patch(`/api/v1/changes/${c.id}`, { version: 99, title: "x" })).statusCode).toBe(403);
   });
@@ -291,6 +301,7 @@ describe("requests for change", () => {
     expect(blocked.json().errors[0].message).toBe("1 work order is still open");
     const t2 = (await admin.get(`/api/v1/changes/${c.id}/work-orders`)).json().items[1];
     await admin.patch(`/api/v1/changes/${c.id}/work-orders/${test.id}`, { version: t2.version, state: "canceled" });
+    await admin.put(`/api/v1/changes/${c.id}/review`, { outcome: "partially_successful" });
     expect((await move(admin, c.id, "closed")).json().state).toBe("closed");
     expect(
       (await admin.post(`/api/v1/changes/${c.id}/work-orders`, { kind: "review", title: "late" })).statusCode,

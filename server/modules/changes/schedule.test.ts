@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminClient, type Client, createUser, signIn, unique } from "../../../test/helpers/api.ts";
+import { approvedTemplate, noRisk } from "../../../test/helpers/changes.ts";
 import { createTestApp, type TestApp } from "../../../test/helpers/test-app.ts";
 
 let t: TestApp;
@@ -31,6 +32,7 @@ async function change(ciIds: string[], start: string, end: string, extra: Record
     rollbackPlan: "Undo",
     plannedStart: start,
     plannedEnd: end,
+    riskAnswers: await noRisk(admin),
     ...extra,
   });
   expect(res.statusCode, res.body).toBe(201);

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { z } from "zod";
 import {
   type BlackoutWindowCreateSchema,
@@ -18,6 +19,7 @@ import {
   findConflicts,
   isTimeZone,
   type MaintenanceWindow,
+  occurrences,
   relatedWithin,
   validateWindow,
 } from "./engine/index.ts";
@@ -335,4 +337,91 @@ export async function gate(deps: Deps, ctx: RequestContext, query: { ci: string;
     changeId: change.id,
     reason: `${changeNumber(change.number)} (${change.state}) covers ${ci.name} at ${at.toISOString()}`,
   };
+}
+
+// ---- calendar ----
+
+const CALENDAR_LIMIT = 500;
+
+/**
+ * `GET /changes/calendar`: the changes whose planned window overlaps
+ * [from, to) (at most 62 days), each with its conflicts, plus the maintenance
+ * occurrences and blackout windows in the range.
+ */
+export async function changeCalendar(
+  deps: Deps,
+  ctx: RequestContext,
+  query: {
+    from: string;
+    to: string;
+    serviceId?: string | undefined;
+    ciId?: string | undefined;
+    groupId?: string | undefined;
+    type?: "standard" | "normal" | "emergency" | undefined;
+    state?: string[] | undefined;
+  },
+) {
+  if (!can(ctx.actor, "change.read")) throw new NotFound("Calendar");
+  const from = new Date(query.from);
+  const to = new Date(query.to);
+  let q = deps.db.selectFrom("changes").selectAll().where("planned_start", "<", to).where("planned_end", ">", from);
+  if (query.state) q = q.where("state", "in", query.state);
+  if (query.type) q = q.where("type", "=", query.type);
+  if (query.groupId) q = q.where("group_id", "=", query.groupId);
+  if (query.ciId) {
+    const ciId = query.ciId;
+    q = q.where("id", "in", (eb) => eb.selectFrom("change_cis").select("change_id").where("ci_id", "=", ciId));
+  }
+  if (query.serviceId) {
+    const serviceId = query.serviceId;
+    q = q.where((eb) =>
+      eb.or([
+        eb(sql<string>`${serviceId}::uuid`, "=", eb.fn.any("service_ids")),
+        eb("id", "in", eb.selectFrom("change_cis").select("change_id").where("ci_id", "=", serviceId)),
+      ]),
+    );
+  }
+  const rows = await q
+    .orderBy("planned_start")
+    .orderBy("id")
+    .limit(CALENDAR_LIMIT + 1)
+    .execute();
+  const truncated = rows.length > CALENDAR_LIMIT;
+  const changes = [];
+  for (const r of rows.slice(0, CALENDAR_LIMIT)) {
+    const open = !FINAL_CHANGE_STATES.includes(r.state as (typeof FINAL_CHANGE_STATES)[number]);
+    changes.push({
+      id: r.id,
+      number: changeNumber(r.number),
+      title: r.title,
+      type: r.type,
+      state: r.state as (typeof FINAL_CHANGE_STATES)[number],
+      riskLevel: r.risk_level,
+      groupId: r.group_id,
+      assigneeId: r.assignee_id,
+      start: (r.planned_start as Date).toISOString(),
+      end: (r.planned_end as Date).toISOString(),
+      conflicts: open ? await conflictsOf(deps.db, r.id) : [],
+      overridden: !!r.conflict_override && r.conflict_override_revision === r.plan_revision,
+    });
+  }
+  const maintenance = (await maintenanceRows(deps.db))
+    .filter((w) => !query.ciId || w.ci_ids.includes(query.ciId) || w.service_ids.includes(query.ciId))
+    .flatMap((w) =>
+      occurrences(engineMaintenance(w), from, to)
+        .slice(0, 500)
+        .map((o) => ({ windowId: w.id, name: w.name, start: o.start.toISOString(), end: o.end.toISOString() })),
+    )
+    .sort((a, b) => a.start.localeCompare(b.start))
+    .slice(0, 2000);
+  const blackouts = (await blackoutRows(deps.db))
+    .filter((b) => b.starts_at < to && b.ends_at > from)
+    .map((b) => ({
+      windowId: b.id,
+      name: b.name,
+      start: b.starts_at.toISOString(),
+      end: b.ends_at.toISOString(),
+      global: b.service_ids.length === 0,
+    }));
+  return { changes, maintenance, blackouts, truncated };
 }

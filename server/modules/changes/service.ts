@@ -17,11 +17,14 @@ import { type FieldError, Forbidden, Invalid, NotFound, StaleVersion } from "../
 import { recordChange } from "../../platform/events.ts";
 import { decodeCursor, page } from "../../platform/pagination.ts";
 import { expectedVersion, sameMembers } from "../../platform/versioning.ts";
-import { unreadableCis } from "../cmdb/index.ts";
+import { isCatalogValue, unreadableCis } from "../cmdb/index.ts";
 import { groupSummary, userSummaries } from "../identity/index.ts";
+import { readableTicketSummaries } from "../tickets/index.ts";
 import { eligibleToDecide, requiredSets, withdrawApprovals } from "./approvals.ts";
+import { refreshRisk, unknownAnswers } from "./risk.ts";
 import { blockingConflicts } from "./schedule.ts";
-import { openWorkOrders, shiftWorkOrders } from "./work-orders.ts";
+import { findTemplate } from "./templates.ts";
+import { addWorkOrdersFromTemplate, openWorkOrders, shiftWorkOrders } from "./work-orders.ts";
 
 export type ChangeRow = NonNullable<Awaited<ReturnType<typeof findChange>>>;
 
@@ -44,6 +47,30 @@ export async function ciIdsOf(db: Executor, changeIds: string[]): Promise<Map<st
   return map;
 }
 
+/** The linked incidents and problems the caller may read, per change. */
+async function linkedTickets(db: Executor, ctx: RequestContext, changeIds: string[]) {
+  const map = new Map<string, string[]>(changeIds.map((id) => [id, []]));
+  if (changeIds.length === 0) return map;
+  const rows = await db
+    .selectFrom("change_tickets")
+    .select(["change_id", "ticket_id"])
+    .where("change_id", "in", changeIds)
+    .execute();
+  if (rows.length === 0) return map;
+  const readable = new Set(
+    (
+      await readableTicketSummaries(
+        db,
+        ctx.actor,
+        rows.map((r) => r.ticket_id),
+      )
+    ).map((t) => t.id),
+  );
+  for (const r of rows) if (readable.has(r.ticket_id)) map.get(r.change_id)?.push(r.ticket_id);
+  for (const list of map.values()) list.sort();
+  return map;
+}
+
 const isFinal = (state: string) => FINAL_CHANGE_STATES.includes(state as ChangeState);
 
 function mayUpdate(ctx: RequestContext, row: ChangeRow) {
@@ -53,6 +80,11 @@ function mayUpdate(ctx: RequestContext, row: ChangeRow) {
 export async function presentChanges(db: Executor, ctx: RequestContext, rows: ChangeRow[]): Promise<Change[]> {
   const cis = await ciIdsOf(
     db,
+    rows.map((r) => r.id),
+  );
+  const links = await linkedTickets(
+    db,
+    ctx,
     rows.map((r) => r.id),
   );
   const out: Change[] = [];
@@ -81,6 +113,13 @@ export async function presentChanges(db: Executor, ctx: RequestContext, rows: Ch
       rollbackPlan: r.rollback_plan,
       outage: r.outage,
       planRevision: r.plan_revision,
+      categoryId: r.category_id,
+      templateId: r.template_id,
+      ticketIds: links.get(r.id) ?? [],
+      riskAnswers: r.risk_answers,
+      risk: r.risk,
+      serviceIds: r.service_ids,
+      reviewOutcome: r.review_outcome,
       createdAt: r.created_at.toISOString(),
       updatedAt: r.updated_at.toISOString(),
       abilities: {
@@ -124,6 +163,9 @@ async function checkPeople(
     assigneeId?: string | null;
     groupId?: string | null;
     ciIds?: string[];
+    categoryId?: string | null | undefined;
+    ticketIds?: string[] | undefined;
+    riskAnswers?: Record<string, boolean> | undefined;
   },
 ): Promise<FieldError[]> {
   const errors: FieldError[] = [];
@@ -146,7 +188,34 @@ async function checkPeople(
       errors.push({ field: `body.ciIds.${i}`, message: "no such configuration item" });
     }
   }
+  if (input.categoryId && !(await isCatalogValue(db, "change_category", input.categoryId))) {
+    errors.push({ field: "body.categoryId", message: "no such change category" });
+  }
+  if (input.ticketIds?.length) {
+    const found = new Map((await readableTicketSummaries(db, ctx.actor, input.ticketIds)).map((t) => [t.id, t]));
+    for (const [i, id] of input.ticketIds.entries()) {
+      const t = found.get(id);
+      if (!t) errors.push({ field: `body.ticketIds.${i}`, message: "no such ticket" });
+      else if (t.type !== "incident" && t.type !== "problem")
+        errors.push({ field: `body.ticketIds.${i}`, message: "link incidents and problems" });
+    }
+  }
+  if (input.riskAnswers) {
+    for (const key of await unknownAnswers(db, input.riskAnswers)) {
+      errors.push({ field: `body.riskAnswers.${key}`, message: "no such risk question" });
+    }
+  }
   return errors;
+}
+
+async function setTickets(tx: Tx, changeId: string, ticketIds: string[]) {
+  await tx.deleteFrom("change_tickets").where("change_id", "=", changeId).execute();
+  if (ticketIds.length) {
+    await tx
+      .insertInto("change_tickets")
+      .values(ticketIds.map((ticket_id) => ({ change_id: changeId, ticket_id })))
+      .execute();
+  }
 }
 
 async function setCis(tx: Tx, changeId: string, ciIds: string[]) {
@@ -159,11 +228,41 @@ async function setCis(tx: Tx, changeId: string, ciIds: string[]) {
   }
 }
 
-export async function createChange(deps: Deps, ctx: RequestContext, input: ChangeCreate) {
-  const ciIds = [...new Set(input.ciIds)].sort();
+/** A standard change takes what it does from its approved template; the request fills in the rest. */
+async function fromTemplate(tx: Tx, input: ChangeCreate): Promise<ChangeCreate> {
+  if (input.templateId === undefined) return input;
+  if (input.type !== "standard") {
+    throw new Invalid([{ field: "body.templateId", message: "only standard changes are made from templates" }]);
+  }
+  const t = await findTemplate(tx, input.templateId);
+  if (!t?.active || !t.approved_at) {
+    throw new Invalid([{ field: "body.templateId", message: "no such approved template" }]);
+  }
+  const start = input.plannedStart ?? null;
+  return {
+    ...input,
+    title: input.title,
+    description: input.description || t.description,
+    justification: input.justification || t.justification,
+    categoryId: input.categoryId !== undefined ? input.categoryId : t.category_id,
+    ciIds: input.ciIds.length ? input.ciIds : t.ci_ids,
+    plannedEnd:
+      input.plannedEnd ?? (start ? new Date(Date.parse(start) + t.duration_minutes * 60_000).toISOString() : null),
+    // The pre-approved part: what is done and how it is undone come from the template.
+    implementationPlan: t.implementation_plan,
+    testPlan: t.test_plan,
+    rollbackPlan: t.rollback_plan,
+    outage: t.outage,
+  };
+}
+
+export async function createChange(deps: Deps, ctx: RequestContext, request: ChangeCreate) {
   return inTransaction(deps.db, async (tx) => {
+    const input = await fromTemplate(tx, request);
+    const ciIds = [...new Set(input.ciIds)].sort();
+    const ticketIds = [...new Set(input.ticketIds)].sort();
     const requestedById = input.requestedById ?? ctx.actor.id;
-    const errors = await checkPeople(tx, ctx, { ...input, requestedById, ciIds });
+    const errors = await checkPeople(tx, ctx, { ...input, requestedById, ciIds, ticketIds });
     if (errors.length) throw new Invalid(errors);
     const now = deps.now();
     const row = await tx
@@ -183,13 +282,19 @@ export async function createChange(deps: Deps, ctx: RequestContext, input: Chang
         test_plan: input.testPlan,
         rollback_plan: input.rollbackPlan,
         outage: JSON.stringify(input.outage),
+        category_id: input.categoryId ?? null,
+        template_id: input.templateId ?? null,
+        risk_answers: JSON.stringify(input.riskAnswers),
         created_at: now,
         updated_at: now,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
     await setCis(tx, row.id, ciIds);
-    const change = await present(tx, ctx, row);
+    await setTickets(tx, row.id, ticketIds);
+    if (input.templateId) await addWorkOrdersFromTemplate(tx, row.id, input.templateId, now);
+    await refreshRisk(tx, row.id);
+    const change = await present(tx, ctx, (await findChange(tx, row.id)) as ChangeRow);
     await recordChange(tx, ctx, {
       entityType: "change",
       entityId: row.id,
@@ -218,7 +323,15 @@ export async function updateChange(
     if (row.version !== expected) throw new StaleVersion("Change", row.version);
     const before = await present(tx, ctx, row);
     const ciIds = input.ciIds ? [...new Set(input.ciIds)].sort() : before.ciIds;
-    const errors = await checkPeople(tx, ctx, { ...input, ciIds: input.ciIds ? ciIds : [] });
+    const ticketIds = input.ticketIds ? [...new Set(input.ticketIds)].sort() : undefined;
+    const errors = await checkPeople(tx, ctx, { ...input, ciIds: input.ciIds ? ciIds : [], ticketIds });
+    if (row.template_id) {
+      // A standard change does what its approved template says; anything else is a normal change.
+      for (const k of ["implementationPlan", "testPlan", "rollbackPlan", "outage"] as const) {
+        if (input[k] !== undefined && JSON.stringify(input[k]) !== JSON.stringify(before[k]))
+          errors.push({ field: `body.${k}`, message: "comes from the standard change's template" });
+      }
+    }
     const start = input.plannedStart !== undefined ? input.plannedStart : before.plannedStart;
     const end = input.plannedEnd !== undefined ? input.plannedEnd : before.plannedEnd;
     if (start && end && Date.parse(start) >= Date.parse(end)) {
@@ -239,11 +352,22 @@ export async function updateChange(
       testPlan: input.testPlan ?? before.testPlan,
       rollbackPlan: input.rollbackPlan ?? before.rollbackPlan,
       outage: input.outage ?? before.outage,
+      categoryId: input.categoryId !== undefined ? input.categoryId : before.categoryId,
+      riskAnswers: input.riskAnswers ?? before.riskAnswers,
     };
+    // Links the caller cannot read stay as they are.
+    let links: string[] | undefined;
+    if (ticketIds !== undefined) {
+      const existing = await linkedIds(tx, id);
+      const readable = new Set((await readableTicketSummaries(tx, ctx.actor, existing)).map((t) => t.id));
+      links = [...new Set([...ticketIds, ...existing.filter((t) => !readable.has(t))])].sort();
+      if (sameMembers(links, existing)) links = undefined;
+    }
+    const linksChanged = links !== undefined;
     const changed = (Object.keys(next) as (keyof typeof next)[]).filter((k) =>
       k === "ciIds" ? !sameMembers(next.ciIds, before.ciIds) : JSON.stringify(next[k]) !== JSON.stringify(before[k]),
     );
-    if (changed.length === 0) return before;
+    if (changed.length === 0 && !linksChanged) return before;
     const replanned = changed.some((k) => (PLAN_FIELDS as readonly string[]).includes(k));
     const now = deps.now();
     let state = row.state as ChangeState;
@@ -269,6 +393,8 @@ export async function updateChange(
         test_plan: next.testPlan,
         rollback_plan: next.rollbackPlan,
         outage: JSON.stringify(next.outage),
+        category_id: next.categoryId,
+        risk_answers: JSON.stringify(next.riskAnswers),
         state,
         plan_revision: replanned ? row.plan_revision + 1 : row.plan_revision,
         version: row.version + 1,
@@ -278,11 +404,22 @@ export async function updateChange(
       .returningAll()
       .executeTakeFirstOrThrow();
     if (changed.includes("ciIds")) await setCis(tx, id, next.ciIds);
+    if (links) await setTickets(tx, id, links);
+    if (changed.some((k) => k === "ciIds" || k === "outage" || k === "riskAnswers")) await refreshRisk(tx, id);
+    // A rescheduled standard change passes the conflict check again, or goes back to draft.
+    if (
+      replanned &&
+      row.type === "standard" &&
+      state === "scheduled" &&
+      (await blockingConflicts(tx, updated)).length
+    ) {
+      await tx.updateTable("changes").set({ state: "draft" }).where("id", "=", id).execute();
+    }
     // Moving the start moves the work orders with it.
     if (changed.includes("plannedStart") && before.plannedStart && next.plannedStart) {
       await shiftWorkOrders(tx, id, Date.parse(next.plannedStart) - Date.parse(before.plannedStart), now);
     }
-    const after = await present(tx, ctx, updated);
+    const after = await present(tx, ctx, (await findChange(tx, id)) as ChangeRow);
     await recordChange(tx, ctx, {
       entityType: "change",
       entityId: id,
@@ -292,6 +429,12 @@ export async function updateChange(
     });
     return after;
   });
+}
+
+async function linkedIds(db: Executor, changeId: string) {
+  return (await db.selectFrom("change_tickets").select("ticket_id").where("change_id", "=", changeId).execute()).map(
+    (r) => r.ticket_id,
+  );
 }
 
 /** What leaving draft needs: the eight questions answered. */
@@ -339,6 +482,17 @@ export async function transitionChange(
           "Answer these before the change leaves draft",
         );
     }
+    if (input.to === "authorization" || from === "draft") {
+      // Approver sets match on the risk as it is now.
+      const risk = await refreshRisk(tx, id);
+      if (row.type === "normal" && input.to === "authorization" && risk.unanswered.length) {
+        throw new Invalid(
+          risk.unanswered.map((q) => ({ field: `change.riskAnswers.${q}`, message: "answer the risk question" })),
+          "Answer the risk questionnaire before the change goes to the CAB",
+        );
+      }
+      row.risk_level = risk.level;
+    }
     if (input.to === "authorization" || (row.type === "standard" && input.to === "scheduled")) {
       const conflicts = await blockingConflicts(tx, row);
       if (conflicts.length) {
@@ -367,6 +521,9 @@ export async function transitionChange(
         throw new Invalid([
           { field: "body.to", message: `${open} work order${open === 1 ? " is" : "s are"} still open` },
         ]);
+      }
+      if (!row.review_outcome) {
+        throw new Invalid([{ field: "change.reviewOutcome", message: "record the review's outcome first" }]);
       }
     }
     if ((input.to === "rejected" || input.to === "canceled" || input.to === "rolled_back") && !input.reason) {
@@ -406,6 +563,9 @@ export async function listChanges(
     state?: ChangeState[] | undefined;
     type?: ChangeType | undefined;
     ciId?: string | undefined;
+    categoryId?: string | undefined;
+    groupId?: string | undefined;
+    riskLevel?: "low" | "medium" | "high" | "very_high" | undefined;
     from?: string | undefined;
     to?: string | undefined;
   },
@@ -414,6 +574,9 @@ export async function listChanges(
   let q = deps.db.selectFrom("changes").selectAll();
   if (query.state) q = q.where("state", "in", query.state);
   if (query.type) q = q.where("type", "=", query.type);
+  if (query.categoryId) q = q.where("category_id", "=", query.categoryId);
+  if (query.groupId) q = q.where("group_id", "=", query.groupId);
+  if (query.riskLevel) q = q.where("risk_level", "=", query.riskLevel);
   if (query.ciId) {
     const ciId = query.ciId;
     q = q.where("id", "in", (eb) => eb.selectFrom("change_cis").select("change_id").where("ci_id", "=", ciId));

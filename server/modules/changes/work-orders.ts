@@ -215,3 +215,35 @@ export async function openWorkOrders(db: Executor, changeId: string): Promise<nu
     .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
+
+/** A standard change starts with its template's work orders, in the change's window. */
+export async function addWorkOrdersFromTemplate(tx: Tx, changeId: string, templateId: string, now: Date) {
+  const t = await tx
+    .selectFrom("change_templates")
+    .select("work_orders")
+    .where("id", "=", templateId)
+    .executeTakeFirst();
+  const change = await tx
+    .selectFrom("changes")
+    .select(["planned_start", "planned_end"])
+    .where("id", "=", changeId)
+    .executeTakeFirstOrThrow();
+  const orders = t?.work_orders ?? [];
+  if (orders.length === 0) return;
+  await tx
+    .insertInto("change_work_orders")
+    .values(
+      orders.map((w, i) => ({
+        change_id: changeId,
+        position: (i + 1) * 10,
+        kind: w.kind,
+        title: w.title,
+        instructions: w.instructions,
+        planned_start: change.planned_start,
+        planned_end: change.planned_end,
+        created_at: now,
+        updated_at: now,
+      })),
+    )
+    .execute();
+}

@@ -44,6 +44,18 @@ export function catalogItems(db: Executor, list: string) {
     .execute();
 }
 
+/** For other modules: is this an active value of the list (e.g. change_category)? */
+export async function isCatalogValue(db: Executor, list: string, id: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("catalog_items")
+    .select("id")
+    .where("id", "=", id)
+    .where("list", "=", list)
+    .where("active", "=", true)
+    .executeTakeFirst();
+  return !!row;
+}
+
 /** The catalog's lists, with how many values each has. */
 export async function catalogNames(deps: Deps) {
   const rows = await deps.db

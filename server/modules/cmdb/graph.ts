@@ -116,6 +116,17 @@ export async function findCiByRef(db: Executor, ref: string): Promise<{ id: stri
 }
 
 /** CI names by id, for messages. */
+/** Number and name of CIs, for other modules' references (no visibility filter). */
+export async function ciRefs(db: Executor, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom("cis")
+    .select(["id", "number", "name"])
+    .where("id", "in", [...ids])
+    .execute();
+  return rows.map((r) => ({ id: r.id, number: ciNumber(r.number), name: r.name }));
+}
+
 export async function ciNames(db: Executor, ids: readonly string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
   const rows = await db

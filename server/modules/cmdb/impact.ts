@@ -233,9 +233,18 @@ export async function simulateImpact(deps: Deps, ctx: RequestContext, input: { c
   return answer(deps, ctx, access, ids, "downstream", input.depth);
 }
 
-/** For other modules (change approvals): the business services these CIs are or hit downstream. */
-export async function servicesHitBy(db: Executor, ciIds: readonly string[], depth = 5): Promise<string[]> {
-  if (ciIds.length === 0) return [];
+/**
+ * For other modules (change risk and approvals): what these CIs hit downstream
+ * (honouring redundancy), the business services among them and the
+ * organizations subscribed to those services. No visibility filter: callers
+ * decide what they show.
+ */
+export async function downstreamServices(
+  db: Executor,
+  ciIds: readonly string[],
+  depth = 5,
+): Promise<{ reached: number; serviceIds: string[]; organizationIds: string[] }> {
+  if (ciIds.length === 0) return { reached: 0, serviceIds: [], organizationIds: [] };
   const { reached } = await walk(databaseGraph(db, "downstream"), [...ciIds], {
     maxDepth: depth,
     maxNodes: MAX_WALK,
@@ -253,5 +262,23 @@ export async function servicesHitBy(db: Executor, ciIds: readonly string[], dept
       .execute();
     services.push(...rows.map((r) => r.id));
   }
-  return services.sort();
+  services.sort();
+  const organizationIds = services.length
+    ? (
+        await db
+          .selectFrom("ci_service_subscriptions")
+          .select("organization_id")
+          .distinct()
+          .where(sql<SqlBool>`ci_id = any(${services}::uuid[])`)
+          .orderBy("organization_id")
+          .limit(5000)
+          .execute()
+      ).map((r) => r.organization_id)
+    : [];
+  return { reached: ids.length, serviceIds: services, organizationIds };
+}
+
+/** For other modules (change approvals): the business services these CIs are or hit downstream. */
+export async function servicesHitBy(db: Executor, ciIds: readonly string[], depth = 5): Promise<string[]> {
+  return (await downstreamServices(db, ciIds, depth)).serviceIds;
 }

@@ -81,3 +81,26 @@ export async function openTicketsOnCis(db: Executor, actor: Actor, ciIds: readon
   }
   return readableTicketSummaries(db, actor, [...ids]);
 }
+
+/**
+ * Incidents opened on these CIs in [from, to): for change reviews and reports
+ * (which change was followed by incidents). No visibility filter: the caller
+ * filters what it lists with readableTicketSummaries.
+ */
+export async function incidentsOnCis(db: Executor, ciIds: readonly string[], from: Date, to: Date) {
+  const out: { id: string; ciId: string; createdAt: Date }[] = [];
+  for (let i = 0; i < ciIds.length; i += 5000) {
+    const rows = await db
+      .selectFrom("ticket_cis")
+      .innerJoin("tickets", "tickets.id", "ticket_cis.ticket_id")
+      .select(["tickets.id", "ticket_cis.ci_id", "tickets.created_at"])
+      .where("ticket_cis.ci_id", "in", ciIds.slice(i, i + 5000))
+      .where("tickets.type", "=", "incident")
+      .where("tickets.created_at", ">=", from)
+      .where("tickets.created_at", "<", to)
+      .limit(20_000)
+      .execute();
+    for (const r of rows) out.push({ id: r.id, ciId: r.ci_id, createdAt: r.created_at });
+  }
+  return out;
+}

@@ -1,6 +1,12 @@
 /** Service desk: incidents, service requests and problems. The only import surface. */
 
-export { affectedCiIds, changeAffectedCis, ciIdsWithOpenIncidents, openTicketsOnCis } from "./affected-cis.ts";
+export {
+  affectedCiIds,
+  changeAffectedCis,
+  ciIdsWithOpenIncidents,
+  incidentsOnCis,
+  openTicketsOnCis,
+} from "./affected-cis.ts";
 export { autoCloseTask } from "./auto-close.ts";
 export { escalationPoller } from "./escalations.ts";
 export { ticketRoutes } from "./routes.ts";

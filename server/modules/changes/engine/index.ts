@@ -23,6 +23,7 @@ export {
   type FeedOptions,
   foldLine,
 } from "./ical.ts";
+export { assessRisk, type RiskInput, type RiskLevel, type RiskModel, type RiskResult, riskLevel } from "./risk.ts";
 export { type Instant, type Interval, isTimeZone, overlaps, toMs, wallToInstant } from "./time.ts";
 export {
   covers,

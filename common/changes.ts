@@ -618,7 +618,8 @@ export const ChangeTemplateSchema = z.object({
   approvedAt: TimestampSchema.nullable(),
   active: z.boolean(),
 });
-export const ChangeTemplateListSchema = z.object({ items: z.array(ChangeTemplateSchema) });
+export const ChangeTemplatePageSchema = pageOf(ChangeTemplateSchema);
+export const ChangeTemplateListQuerySchema = z.strictObject({ ...ListQueryBase });
 
 // ---- CAB templates: a saved board added to one change ----
 export const CabTemplateCreateSchema = z

@@ -166,15 +166,25 @@ export async function changeReport(deps: Deps, ctx: RequestContext, query: { fro
   }
   const byType = { standard: 0, normal: 0, emergency: 0 };
   const byOutcome = { successful: 0, partially_successful: 0, failed: 0, rolled_back: 0 };
-  const months = new Map<
-    string,
-    { total: number; emergency: number; successful: number; failed: number; followedByIncidents: number }
-  >();
+  type MonthFigures = {
+    total: number;
+    emergency: number;
+    successful: number;
+    failed: number;
+    followedByIncidents: number;
+  };
+  const empty = (): MonthFigures => ({ total: 0, emergency: 0, successful: 0, failed: 0, followedByIncidents: 0 });
+  const months = new Map<string, MonthFigures>();
+  // Every month of the range is listed, empty ones too (at most ten years of them).
+  for (let d = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), 1)); d < to && months.size < 120; ) {
+    months.set(month(d), empty());
+    d = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
+  }
   for (const r of rows) {
     byType[r.type] += 1;
     if (r.review_outcome) byOutcome[r.review_outcome] += 1;
     const key = month(r.planned_start as Date);
-    const m = months.get(key) ?? { total: 0, emergency: 0, successful: 0, failed: 0, followedByIncidents: 0 };
+    const m = months.get(key) ?? empty();
     m.total += 1;
     if (r.type === "emergency") m.emergency += 1;
     if (r.review_outcome === "successful") m.successful += 1;

@@ -262,7 +262,8 @@ export async function createChange(deps: Deps, ctx: RequestContext, request: Cha
     const ciIds = [...new Set(input.ciIds)].sort();
     const ticketIds = [...new Set(input.ticketIds)].sort();
     const requestedById = input.requestedById ?? ctx.actor.id;
-    const errors = await checkPeople(tx, ctx, { ...input, requestedById, ciIds, ticketIds });
+    // Field errors name positions in the request as sent.
+    const errors = await checkPeople(tx, ctx, { ...input, requestedById });
     if (errors.length) throw new Invalid(errors);
     const now = deps.now();
     const row = await tx
@@ -324,7 +325,7 @@ export async function updateChange(
     const before = await present(tx, ctx, row);
     const ciIds = input.ciIds ? [...new Set(input.ciIds)].sort() : before.ciIds;
     const ticketIds = input.ticketIds ? [...new Set(input.ticketIds)].sort() : undefined;
-    const errors = await checkPeople(tx, ctx, { ...input, ciIds: input.ciIds ? ciIds : [], ticketIds });
+    const errors = await checkPeople(tx, ctx, input);
     if (row.template_id) {
       // A standard change does what its approved template says; anything else is a normal change.
       for (const k of ["implementationPlan", "testPlan", "rollbackPlan", "outage"] as const) {

@@ -1,3 +1,4 @@
+import { type SqlBool, sql } from "kysely";
 import type { z } from "zod";
 import type {
   CabTemplateCreateSchema,
@@ -9,6 +10,7 @@ import { can, type RequestContext } from "../../platform/context.ts";
 import type { Deps } from "../../platform/deps.ts";
 import { Conflict, type FieldError, Invalid, NotFound, StaleVersion } from "../../platform/errors.ts";
 import { recordChange } from "../../platform/events.ts";
+import { decodeCursor, page } from "../../platform/pagination.ts";
 import { expectedVersion } from "../../platform/versioning.ts";
 import { isCatalogValue, unreadableCis } from "../cmdb/index.ts";
 import { groupSummary, userSummaries } from "../identity/index.ts";
@@ -47,10 +49,25 @@ function present(r: TemplateRow) {
 }
 
 /** Managers see every template; everybody else the approved, active ones they can make changes from. */
-export async function listTemplates(deps: Deps, ctx: RequestContext) {
-  let q = deps.db.selectFrom("change_templates").selectAll().orderBy("name").limit(1000);
+export async function listTemplates(
+  deps: Deps,
+  ctx: RequestContext,
+  query: { limit: number; cursor?: string | undefined },
+) {
+  let q = deps.db.selectFrom("change_templates").selectAll();
   if (!can(ctx.actor, "change.manage")) q = q.where("active", "=", true).where("approved_at", "is not", null);
-  return { items: (await q.execute()).map(present) };
+  if (query.cursor) {
+    const [name, id] = decodeCursor(query.cursor, ["string", "string"]) as [string, string];
+    if (!/^[0-9a-f-]{36}$/i.test(id)) decodeCursor("", ["string"]);
+    q = q.where(sql<SqlBool>`(name, id) > (${name}, ${id}::uuid)`);
+  }
+  const rows = await q
+    .orderBy("name")
+    .orderBy("id")
+    .limit(query.limit + 1)
+    .execute();
+  const result = page(rows, query.limit, (r) => [r.name, r.id]);
+  return { items: result.items.map(present), nextCursor: result.nextCursor };
 }
 
 export async function getTemplate(deps: Deps, ctx: RequestContext, id: string) {

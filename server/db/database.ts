@@ -32,19 +32,31 @@ export interface OpenOptions {
   /** PGlite: keep everything in memory. */
   memory?: boolean;
   poolSize?: number;
+  /** Called after every statement Kysely runs (benchmarks record the SQL an API request issues). */
+  onQuery?: ((sql: string, parameters: readonly unknown[]) => void) | undefined;
+}
+
+function logOption(options: OpenOptions) {
+  const onQuery = options.onQuery;
+  if (!onQuery) return {};
+  return {
+    log: (event: { level: string; query: { sql: string; parameters: readonly unknown[] } }) => {
+      if (event.level === "query") onQuery(event.query.sql, event.query.parameters);
+    },
+  };
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10);
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10, options);
   return openPGlite(options);
 }
 
-async function openPostgres(url: string, max: number): Promise<Database> {
+async function openPostgres(url: string, max: number, options: OpenOptions): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max });
   pool.on("error", () => {
     // An idle client lost its connection; the pool replaces it on next use.
   });
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), ...logOption(options) });
   return {
     db,
     kind: "postgres",
@@ -72,7 +84,10 @@ async function openPGlite(options: OpenOptions): Promise<Database> {
     extensions: { pg_trgm },
   });
   const lock = new PGliteLock();
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: pglitePool(pglite, lock) }) });
+  const db = new Kysely<DB>({
+    dialect: new PostgresDialect({ pool: pglitePool(pglite, lock) }),
+    ...logOption(options),
+  });
   return {
     db,
     kind: "pglite",

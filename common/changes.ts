@@ -242,6 +242,7 @@ export const ChangeListQuerySchema = z.strictObject({
   ciId: IdSchema.optional(),
   categoryId: IdSchema.optional(),
   groupId: IdSchema.optional(),
+  ticketId: IdSchema.optional().describe("Changes linked to this incident or problem"),
   riskLevel: z.enum(["low", "medium", "high", "very_high"]).optional(),
   from: TimestampSchema.optional().describe("Planned windows ending after this instant"),
   to: TimestampSchema.optional().describe("Planned windows starting before this instant"),

@@ -266,6 +266,10 @@ describe("links, CAB templates and approval-time conflicts", () => {
     expect(res.statusCode, res.body).toBe(201);
     const c = res.json();
     expect(c.ticketIds).toEqual([inc.id]);
+    // The ticket's side: its changes, for those who may read the ticket.
+    const linked = (await admin.get(`/api/v1/changes?ticketId=${inc.id}`)).json().items;
+    expect(linked.map((x: { id: string }) => x.id)).toEqual([c.id]);
+    expect((await owner.client.get(`/api/v1/changes?ticketId=${inc.id}`)).json().items).toEqual([]);
     // Links the reader may not see are left out of what they read.
     expect((await owner.client.get(`/api/v1/changes/${c.id}`)).json().ticketIds).toEqual([]);
     const bad = await admin.patch(`/api/v1/changes/${c.id}`, {

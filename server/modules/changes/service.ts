@@ -566,6 +566,7 @@ export async function listChanges(
     ciId?: string | undefined;
     categoryId?: string | undefined;
     groupId?: string | undefined;
+    ticketId?: string | undefined;
     riskLevel?: "low" | "medium" | "high" | "very_high" | undefined;
     from?: string | undefined;
     to?: string | undefined;
@@ -581,6 +582,15 @@ export async function listChanges(
   if (query.ciId) {
     const ciId = query.ciId;
     q = q.where("id", "in", (eb) => eb.selectFrom("change_cis").select("change_id").where("ci_id", "=", ciId));
+  }
+  if (query.ticketId) {
+    // Only through a ticket the caller may read.
+    const ticketId = query.ticketId;
+    if ((await readableTicketSummaries(deps.db, ctx.actor, [ticketId])).length === 0)
+      return { items: [], nextCursor: null };
+    q = q.where("id", "in", (eb) =>
+      eb.selectFrom("change_tickets").select("change_id").where("ticket_id", "=", ticketId),
+    );
   }
   if (query.from) q = q.where("planned_end", ">", new Date(query.from));
   if (query.to) q = q.where("planned_start", "<", new Date(query.to));

@@ -177,6 +177,9 @@ export const ApproverSetStatusSchema = z.object({
   atLeast: z.number().int().nullable(),
   eligible: z.number().int().describe("Approvers in the set (the requester and owner excepted)"),
   changeOnly: z.boolean().describe("Added to this change from a CAB template (not a rule)"),
+  approvers: z
+    .array(z.object({ id: IdSchema, name: z.string(), decision: z.enum(["approve", "reject"]).nullable() }))
+    .describe("Who may decide for this set, and their decision on the current plan"),
   approvals: z.number().int(),
   rejections: z.number().int(),
   status: z.enum(["waiting", "approved", "rejected"]),
@@ -279,6 +282,7 @@ export const ApproverSetCreateSchema = z
   })
   .refine((s) => s.userIds.length + s.groupIds.length > 0, { message: "name approvers", path: ["userIds"] });
 export const ApproverSetUpdateSchema = z.strictObject({
+  version: VersionSchema.optional(),
   name: z.string().trim().min(1).max(200).optional(),
   types: z.array(z.enum(CHANGE_TYPES)).max(3).optional(),
   serviceIds: z.array(IdSchema).max(500).optional(),
@@ -294,6 +298,7 @@ export const ApproverSetUpdateSchema = z.strictObject({
 });
 export const ApproverSetSchema = z.object({
   id: IdSchema,
+  version: z.number().int(),
   name: z.string(),
   types: z.array(z.enum(CHANGE_TYPES)),
   serviceIds: z.array(IdSchema),
@@ -706,7 +711,7 @@ export const ChangeReportQuerySchema = z
 export const ChangeReportSchema = z.object({
   from: TimestampSchema,
   to: TimestampSchema,
-  total: z.number().int().describe("Changes whose planned start falls in the range"),
+  total: z.number().int().describe("Changes whose planned start falls in the range (canceled ones left out)"),
   byType: z.object({ standard: z.number().int(), normal: z.number().int(), emergency: z.number().int() }),
   emergencyShare: z.number().describe("0..1"),
   reviewed: z.number().int(),

@@ -177,6 +177,8 @@ export interface TicketsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   search: ColumnType<string, never, never>;
+  /** The replies' lexemes, kept by triggers on ticket_articles. */
+  replies_search: ColumnType<string, never, never>;
 }
 
 export interface TicketWatchersTable {
@@ -547,6 +549,7 @@ export interface ChangeApproverSetsTable {
   at_least: number | null;
   risk_levels: ColumnType<string[], string[] | undefined, string[]>;
   change_id: string | null;
+  version: Generated<number>;
   active: Generated<boolean>;
   created_at: Timestamp;
 }

@@ -31,6 +31,7 @@ const ADMIN_PERMISSIONS: readonly Permission[] = [
   "category.manage",
   "customfield.manage",
   "cmdb.admin",
+  "change.manage",
 ];
 
 /**
@@ -53,6 +54,7 @@ export function firstAdminPage(me: Me | null): string {
   if (can(me, "category.manage")) return "/admin/categories";
   if (can(me, "customfield.manage")) return "/admin/custom-fields";
   if (can(me, "cmdb.admin")) return "/admin/cmdb-classes";
+  if (can(me, "change.manage")) return "/admin/change-settings";
   return "/admin/custom-fields";
 }
 

@@ -7,6 +7,10 @@ import { meQuery } from "./api/queries.ts";
 import { can, canAdminister, firstAdminPage, safeRedirect } from "./auth.tsx";
 import { AgentShell } from "./layout/agent-shell.tsx";
 import { PortalShell } from "./layout/portal-shell.tsx";
+import { CabPage } from "./pages/admin/changes/cab-page.tsx";
+import { ChangeSettingsPage } from "./pages/admin/changes/change-settings-page.tsx";
+import { ChangeTemplatesPage } from "./pages/admin/changes/change-templates-page.tsx";
+import { ChangeWindowsPage } from "./pages/admin/changes/change-windows-page.tsx";
 import { CmdbCatalogPage } from "./pages/admin/cmdb/cmdb-catalog-page.tsx";
 import { CmdbClassesPage } from "./pages/admin/cmdb/cmdb-classes-page.tsx";
 import { DiscoveryPage } from "./pages/admin/cmdb/discovery-page.tsx";
@@ -20,6 +24,12 @@ import { CustomFieldsPage } from "./pages/admin/settings/custom-fields-page.tsx"
 import { PriorityMatrixPage } from "./pages/admin/settings/priority-matrix-page.tsx";
 import { SlaPoliciesPage } from "./pages/admin/settings/sla-policies-page.tsx";
 import { UsersPage } from "./pages/admin/users-page.tsx";
+import { ChangeCalendarPage } from "./pages/changes/change-calendar-page.tsx";
+import { ChangePage } from "./pages/changes/change-page.tsx";
+import { ChangeReportPage } from "./pages/changes/change-report-page.tsx";
+import { ChangesPage } from "./pages/changes/changes-page.tsx";
+import { MyApprovalsPage } from "./pages/changes/my-approvals-page.tsx";
+import { NewChangePage } from "./pages/changes/new-change-page.tsx";
 import { CiPage } from "./pages/cmdb/ci-page.tsx";
 import { CiPageSearchSchema, CiSearchSchema } from "./pages/cmdb/ci-search.ts";
 import { CisPage } from "./pages/cmdb/cis-page.tsx";
@@ -104,10 +114,47 @@ const ciRoute = createRoute({
   beforeLoad: requireCmdb,
   component: CiPage,
 });
+/** Change management, for agents who may read changes. */
+async function requireChanges({ context }: { context: RouterContext }) {
+  const me = await context.queryClient.ensureQueryData(meQuery);
+  if (!can(me, "change.read")) throw redirect({ to: "/" });
+}
 const changesRoute = createRoute({
   getParentRoute: () => agentRoute,
   path: "changes",
-  component: () => <ComingSoonPage area="changes" />,
+  beforeLoad: requireChanges,
+  component: ChangesPage,
+});
+const newChangeRoute = createRoute({
+  getParentRoute: () => agentRoute,
+  path: "changes/new",
+  validateSearch: z.object({ templateId: z.string().uuid().optional() }),
+  beforeLoad: requireChanges,
+  component: NewChangePage,
+});
+const myApprovalsRoute = createRoute({
+  getParentRoute: () => agentRoute,
+  path: "changes/approvals",
+  beforeLoad: requireChanges,
+  component: MyApprovalsPage,
+});
+const changeCalendarRoute = createRoute({
+  getParentRoute: () => agentRoute,
+  path: "changes/calendar",
+  beforeLoad: requireChanges,
+  component: ChangeCalendarPage,
+});
+const changeReportRoute = createRoute({
+  getParentRoute: () => agentRoute,
+  path: "changes/report",
+  beforeLoad: requireChanges,
+  component: ChangeReportPage,
+});
+const changeRoute = createRoute({
+  getParentRoute: () => agentRoute,
+  path: "changes/$id",
+  beforeLoad: requireChanges,
+  component: ChangePage,
 });
 const knowledgeRoute = createRoute({
   getParentRoute: () => agentRoute,
@@ -207,6 +254,30 @@ const cmdbDiscoveryRoute = createRoute({
   beforeLoad: settingsGuard("cmdb.admin"),
   component: DiscoveryPage,
 });
+const changeSettingsRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "change-settings",
+  beforeLoad: settingsGuard("change.manage"),
+  component: ChangeSettingsPage,
+});
+const changeTemplatesRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "change-templates",
+  beforeLoad: settingsGuard("change.manage"),
+  component: ChangeTemplatesPage,
+});
+const cabRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "change-cab",
+  beforeLoad: settingsGuard("change.manage"),
+  component: CabPage,
+});
+const changeWindowsRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "change-windows",
+  beforeLoad: settingsGuard("change.manage"),
+  component: ChangeWindowsPage,
+});
 const usersRoute = createRoute({ getParentRoute: () => adminRoute, path: "users", component: UsersPage });
 const organizationsRoute = createRoute({
   getParentRoute: () => adminRoute,
@@ -242,6 +313,11 @@ const routeTree = rootRoute.addChildren([
     cmdbRoute,
     ciRoute,
     changesRoute,
+    newChangeRoute,
+    myApprovalsRoute,
+    changeCalendarRoute,
+    changeReportRoute,
+    changeRoute,
     knowledgeRoute,
     reportsRoute,
     tokensRoute,
@@ -260,6 +336,10 @@ const routeTree = rootRoute.addChildren([
       cmdbRelationTypesRoute,
       cmdbImportRoute,
       cmdbDiscoveryRoute,
+      changeSettingsRoute,
+      changeTemplatesRoute,
+      cabRoute,
+      changeWindowsRoute,
     ]),
   ]),
   portalRoute.addChildren([portalHomeRoute, portalNewRoute, portalRequestRoute]),

@@ -58,6 +58,7 @@ create index change_tickets_ticket on change_tickets (ticket_id);
 
 -- CAB rules by risk level; a set with change_id belongs to that change alone (added from a CAB template).
 alter table change_approver_sets
+  add column version integer not null default 1,
   add column risk_levels text[] not null default '{}',
   add column change_id uuid references changes (id);
 drop index change_approver_sets_name;

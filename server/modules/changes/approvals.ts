@@ -5,8 +5,9 @@ import { type Executor, inTransaction, type Tx } from "../../db/database.ts";
 import { appendAudit } from "../../platform/audit.ts";
 import type { RequestContext } from "../../platform/context.ts";
 import type { Deps } from "../../platform/deps.ts";
-import { Conflict, Forbidden, Invalid, NotFound } from "../../platform/errors.ts";
+import { Conflict, Forbidden, Invalid, NotFound, StaleVersion } from "../../platform/errors.ts";
 import { recordChange } from "../../platform/events.ts";
+import { expectedVersion } from "../../platform/versioning.ts";
 import { servicesHitBy } from "../cmdb/index.ts";
 import { activeMembersOf, userSummaries } from "../identity/index.ts";
 import { blockingConflicts } from "./schedule.ts";
@@ -40,6 +41,7 @@ function activeSets(db: Executor, changeId: string) {
 function presentSet(r: SetRow) {
   return {
     id: r.id,
+    version: r.version,
     name: r.name,
     types: r.types as ("standard" | "normal" | "emergency")[],
     serviceIds: r.service_ids,
@@ -151,9 +153,9 @@ export async function changeApprovals(deps: Deps, ctx: RequestContext, id: strin
     .orderBy("created_at")
     .limit(1000)
     .execute();
-  const names = new Map(
-    (await userSummaries(deps.db, [...new Set(all.map((a) => a.approver_id))])).map((u) => [u.id, u.name]),
-  );
+  const people = new Set([...all.map((a) => a.approver_id), ...sets.flatMap((s) => s.eligible)]);
+  const names = new Map((await userSummaries(deps.db, [...people])).map((u) => [u.id, u.name]));
+  const decided = new Map(current.map((d) => [d.approver_id, d.decision]));
   return {
     sets: sets.map((s) => ({
       id: s.id,
@@ -162,6 +164,9 @@ export async function changeApprovals(deps: Deps, ctx: RequestContext, id: strin
       atLeast: s.atLeast,
       eligible: s.eligible.length,
       changeOnly: s.changeOnly,
+      approvers: s.eligible
+        .map((uid) => ({ id: uid, name: names.get(uid) ?? "", decision: decided.get(uid) ?? null }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
       ...setStatus(s, current),
     })),
     decisions: all.map((a) => ({
@@ -366,7 +371,9 @@ export async function updateApproverSet(
   ctx: RequestContext,
   id: string,
   input: z.infer<typeof ApproverSetUpdateSchema>,
+  ifMatch: number | undefined,
 ) {
+  const expected = expectedVersion(input.version, ifMatch);
   return inTransaction(deps.db, async (tx) => {
     const row = await tx
       .selectFrom("change_approver_sets")
@@ -376,6 +383,7 @@ export async function updateApproverSet(
       .forUpdate()
       .executeTakeFirst();
     if (!row) throw new NotFound("Approver set");
+    if (row.version !== expected) throw new StaleVersion("The approver set", row.version);
     const errors = await checkApprovers(tx, input);
     const before = presentSet(row);
     const next = {
@@ -407,6 +415,7 @@ export async function updateApproverSet(
         rule: next.rule,
         at_least: next.atLeast,
         active: next.active,
+        version: row.version + 1,
       })
       .where("id", "=", id)
       .returningAll()

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminClient, type Client, createOrganization, createUser, signIn, unique } from "../../../test/helpers/api.ts";
-import { approvedTemplate, noRisk } from "../../../test/helpers/changes.ts";
+import { noRisk } from "../../../test/helpers/changes.ts";
 import { createTestApp, type TestApp } from "../../../test/helpers/test-app.ts";
 
 let t: TestApp;
@@ -133,7 +133,10 @@ describe("risk and impact", () => {
     expect((await move(owner.client, low.id, "authorization")).statusCode).toBe(200);
     const lowSets = (await admin.get(`/api/v1/changes/${low.id}/approvals`)).json().sets;
     expect(lowSets.map((s: { name: string }) => s.name)).toEqual(["CAB"]);
-    await admin.patch(`/api/v1/change-approver-sets/${high.json().id}`, { active: false });
+    const off = await admin.patch(`/api/v1/change-approver-sets/${high.json().id}`, { version: 1, active: false });
+    expect(off.json()).toMatchObject({ active: false, version: 2 });
+    const stale = await admin.patch(`/api/v1/change-approver-sets/${high.json().id}`, { version: 1, name: "x" });
+    expect(stale.statusCode).toBe(409);
   });
 
   it("settings: managers only, with a version; thresholds must rise", async () => {

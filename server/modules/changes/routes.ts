@@ -338,7 +338,7 @@ export function changeRoutes(deps: Deps): AnyRoute[] {
       params: IdParamsSchema,
       body: ApproverSetUpdateSchema,
       response: { status: 200, schema: ApproverSetSchema },
-      handler: ({ ctx, params, body }) => updateApproverSet(deps, ctx, params.id, body),
+      handler: ({ ctx, params, body, ifMatch }) => updateApproverSet(deps, ctx, params.id, body, ifMatch),
     }),
     defineRoute({
       method: "GET",

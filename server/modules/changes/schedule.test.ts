@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminClient, type Client, createUser, signIn, unique } from "../../../test/helpers/api.ts";
-import { approvedTemplate, noRisk } from "../../../test/helpers/changes.ts";
+import { noRisk } from "../../../test/helpers/changes.ts";
 import { createTestApp, type TestApp } from "../../../test/helpers/test-app.ts";
 
 let t: TestApp;

@@ -405,8 +405,9 @@ export async function changeCalendar(
       overridden: !!r.conflict_override && r.conflict_override_revision === r.plan_revision,
     });
   }
+  const about = query.ciId ?? query.serviceId;
   const maintenance = (await maintenanceRows(deps.db))
-    .filter((w) => !query.ciId || w.ci_ids.includes(query.ciId) || w.service_ids.includes(query.ciId))
+    .filter((w) => !about || w.ci_ids.includes(about) || w.service_ids.includes(about))
     .flatMap((w) =>
       occurrences(engineMaintenance(w), from, to)
         .slice(0, 500)
@@ -416,6 +417,7 @@ export async function changeCalendar(
     .slice(0, 2000);
   const blackouts = (await blackoutRows(deps.db))
     .filter((b) => b.starts_at < to && b.ends_at > from)
+    .filter((b) => !query.serviceId || b.service_ids.length === 0 || b.service_ids.includes(query.serviceId))
     .map((b) => ({
       windowId: b.id,
       name: b.name,

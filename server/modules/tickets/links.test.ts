@@ -94,9 +94,18 @@ describe("merge", () => {
   it("moves replies to the target; the source becomes read-only and points to it", async () => {
     const source = await ticket();
     const target = await ticket();
-    await admin.post(`/api/v1/tickets/${source.id}/articles`, { kind: "reply", body: "Printer on floor 3 jams" });
+    const word = unique("jamming").replace("-", "");
+    await admin.post(`/api/v1/tickets/${source.id}/articles`, { kind: "reply", body: `Printer on floor 3 ${word}` });
+    await admin.post(`/api/v1/tickets/${target.id}/articles`, { kind: "note", body: `Internal ${word}x` });
+    const found = async (q: string) =>
+      (await admin.get(`/api/v1/tickets?q=${q}`)).json().items.map((x: { id: string }) => x.id);
+    expect(await found(word)).toEqual([source.id]);
+    // Internal notes are not searched.
+    expect(await found(`${word}x`)).toEqual([]);
     const res = await admin.post(`/api/v1/tickets/${source.id}/merge`, { targetId: target.id });
     expect(res.statusCode).toBe(200);
+    // The target is found by the words of the replies it took over.
+    expect(await found(word)).toContain(target.id);
     expect(res.json()).toMatchObject({ mergedIntoId: target.id, abilities: { update: false, reply: false } });
     const moved = (await admin.get(`/api/v1/tickets/${target.id}/articles`)).json().items;
     expect(moved.some((a: { body: string }) => a.body.includes("floor 3"))).toBe(true);

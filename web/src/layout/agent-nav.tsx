@@ -4,10 +4,13 @@ import {
   IconBook2,
   IconBoxModel2,
   IconBuildingSkyscraper,
+  IconCalendarOff,
   IconCalendarTime,
   IconCategory,
   IconChartBar,
   IconForms,
+  IconGauge,
+  IconGavel,
   IconGridDots,
   IconHome,
   IconHourglass,
@@ -16,6 +19,7 @@ import {
   IconRadar,
   IconSettings,
   IconTableImport,
+  IconTemplate,
   IconTicket,
   IconTopologyStar3,
   IconUser,
@@ -41,7 +45,11 @@ type AdminTo =
   | "/admin/cmdb-catalog"
   | "/admin/cmdb-relation-types"
   | "/admin/cmdb-import"
-  | "/admin/cmdb-discovery";
+  | "/admin/cmdb-discovery"
+  | "/admin/change-settings"
+  | "/admin/change-templates"
+  | "/admin/change-cab"
+  | "/admin/change-windows";
 
 const MAIN: { to: To; label: string; icon: ReactNode }[] = [
   { to: "/", label: "Home", icon: <IconHome size={18} stroke={1.7} aria-hidden /> },
@@ -113,6 +121,29 @@ const CMDB: AdminEntry[] = [
   { to: "/admin/cmdb-discovery", label: "Discovery", icon: IconRadar, shown: (me) => can(me, "cmdb.admin") },
 ];
 
+/** Change management settings. */
+const CHANGES: AdminEntry[] = [
+  {
+    to: "/admin/change-settings",
+    label: "Risk and review",
+    icon: IconGauge,
+    shown: (me) => can(me, "change.manage"),
+  },
+  {
+    to: "/admin/change-templates",
+    label: "Standard changes",
+    icon: IconTemplate,
+    shown: (me) => can(me, "change.manage"),
+  },
+  { to: "/admin/change-cab", label: "CAB", icon: IconGavel, shown: (me) => can(me, "change.manage") },
+  {
+    to: "/admin/change-windows",
+    label: "Change windows",
+    icon: IconCalendarOff,
+    shown: (me) => can(me, "change.manage"),
+  },
+];
+
 function isActive(pathname: string, to: string): boolean {
   return to === "/" ? pathname === "/" : pathname === to || pathname.startsWith(`${to}/`);
 }
@@ -141,9 +172,12 @@ export function AgentNav({ onNavigate }: { onNavigate: () => void }) {
   const people = PEOPLE.filter((e) => e.shown(me));
   const desk = SERVICE_DESK.filter((e) => e.shown(me));
   const cmdb = CMDB.filter((e) => e.shown(me));
+  const changes = CHANGES.filter((e) => e.shown(me));
   return (
     <Stack gap={2}>
-      {MAIN.filter((item) => item.to !== "/cmdb" || can(me, "cmdb.read")).map((item) => (
+      {MAIN.filter(
+        (item) => (item.to !== "/cmdb" || can(me, "cmdb.read")) && (item.to !== "/changes" || can(me, "change.read")),
+      ).map((item) => (
         <NavLink
           key={item.to}
           component={Link}
@@ -179,6 +213,12 @@ export function AgentNav({ onNavigate }: { onNavigate: () => void }) {
             </Text>
           )}
           {cmdb.map(adminLink)}
+          {changes.length > 0 && (
+            <Text fz={11} fw={600} c="dimmed" tt="uppercase" px="sm" pt="sm" pb={4}>
+              Changes
+            </Text>
+          )}
+          {changes.map(adminLink)}
         </NavLink>
       )}
     </Stack>

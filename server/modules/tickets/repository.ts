@@ -1,8 +1,8 @@
-import { type Expression, type SqlBool, sql } from "kysely";
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from "kysely";
 import type { TicketListQuery, TicketSort } from "../../../common/tickets.ts";
 import type { TicketType } from "../../../common/workflows.ts";
 import type { Executor } from "../../db/database.ts";
-import type { TicketRow } from "../../db/types.ts";
+import type { DB, TicketRow } from "../../db/types.ts";
 import { decodeCursor, likePattern } from "../../platform/pagination.ts";
 
 /** All SQL on the service-desk tables. */
@@ -89,7 +89,7 @@ const NAME_MATCH_LIMIT = 1000;
  */
 async function nameMatches(db: Executor, f: ListFilter): Promise<NameMatches | undefined> {
   const text = f.q;
-  if (!text || text.length < 3 || NUMBER.test(text.replace(/\s+/g, ""))) return undefined;
+  if (!text || text.length < 3) return undefined;
   const users = await db
     .selectFrom("users")
     .select("id")
@@ -108,9 +108,75 @@ async function nameMatches(db: Executor, f: ListFilter): Promise<NameMatches | u
   };
 }
 
+/** Words in the title and description or a reply, part of a title word, or a requester's or organization's name. */
+function searchMatch(text: string, names: NameMatches | undefined) {
+  const query = sql`websearch_to_tsquery('simple', ${text})`;
+  // Every arm is served by an index on tickets, so the planner can OR bitmaps.
+  return (eb: ExpressionBuilder<DB, "tickets">) =>
+    eb.or([
+      sql<SqlBool>`(tickets.search || tickets.replies_search) @@ ${query}`,
+      // Parts of words in the title ("prin" finds "Printer"), served by the trigram index.
+      ...(text.length >= 3
+        ? [
+            sql<SqlBool>`tickets.title ilike ${likePattern(text)}`,
+            // Requester and organization names: their ids, or (when very many match) a subquery.
+            names?.requesterIds === null
+              ? eb(
+                  "tickets.requester_id",
+                  "in",
+                  eb
+                    .selectFrom("users")
+                    .select("users.id")
+                    .where(sql<SqlBool>`(users.name || ' ' || users.email) ilike ${likePattern(text)}`),
+                )
+              : null,
+            names?.requesterIds?.length ? eb("tickets.requester_id", "in", names.requesterIds) : null,
+            names?.organizationIds === null
+              ? eb(
+                  "tickets.organization_id",
+                  "in",
+                  eb
+                    .selectFrom("organizations")
+                    .select("organizations.id")
+                    .where(sql<SqlBool>`organizations.name ilike ${likePattern(text)}`),
+                )
+              : null,
+            names?.organizationIds?.length ? eb("tickets.organization_id", "in", names.organizationIds) : null,
+          ].filter((e): e is NonNullable<typeof e> => e !== null)
+        : []),
+    ]);
+}
+
+/** Up to this many matches, a search lists them by id; beyond, they are dense enough to find in sort order. */
+const RARE_MATCHES = 2000;
+
+interface Search {
+  names: NameMatches | undefined;
+  /** The tickets a rare search matches (all of them), or undefined when it matches many. */
+  ids?: string[];
+}
+
+/**
+ * A text search is looked up before the list query: a rare one (at most
+ * RARE_MATCHES tickets, found through the indexes alone) becomes an id list,
+ * so the list never walks its sort index hoping to meet 50 matches that are
+ * not there; a common one stays a condition, met early in any sort order.
+ */
+async function resolveSearch(db: Executor, f: ListFilter): Promise<Search | undefined> {
+  if (!f.q || NUMBER.test(f.q.replace(/\s+/g, ""))) return undefined;
+  const names = await nameMatches(db, f);
+  const hits = await db
+    .selectFrom("tickets")
+    .select("tickets.id")
+    .where(searchMatch(f.q, names))
+    .limit(RARE_MATCHES + 1)
+    .execute();
+  return hits.length > RARE_MATCHES ? { names } : { names, ids: hits.map((h) => h.id) };
+}
+
 export async function listTickets(db: Executor, f: ListFilter): Promise<TicketRow[]> {
   const { columns, desc } = SORTS[sortName(f.sort)](f.sort);
-  let q = listTicketsQuery(db, f, await nameMatches(db, f));
+  let q = listTicketsQuery(db, f, await resolveSearch(db, f));
   for (const column of columns) q = q.orderBy(column, desc ? "desc" : "asc");
   return q.limit(f.limit + 1).execute();
 }
@@ -169,7 +235,7 @@ function cursorValues(cursor: string, sort: TicketSort) {
   return [at, sql`${id}::uuid`];
 }
 
-function listTicketsQuery(db: Executor, f: ListFilter, names: NameMatches | undefined) {
+function listTicketsQuery(db: Executor, f: ListFilter, search: Search | undefined) {
   let q = db
     .selectFrom("tickets")
     .selectAll()
@@ -246,51 +312,12 @@ function listTicketsQuery(db: Executor, f: ListFilter, names: NameMatches | unde
       q = q
         .where("type", "=", PREFIX_TYPE[number[1].toUpperCase()] as TicketType)
         .where("number", "=", Number(number[2]));
+    } else if (search?.ids) {
+      // A rare match: the few tickets it found, sorted and filtered by the rest of the query.
+      const ids = search.ids;
+      q = ids.length ? q.where("tickets.id", "in", ids) : q.where(sql<SqlBool>`false`);
     } else {
-      const text = f.q;
-      const query = sql`websearch_to_tsquery('simple', ${text})`;
-      // Every arm is served by an index on tickets, so the planner can OR bitmaps for a rare word or walk
-      // the sort's index for a common one.
-      q = q.where((eb) =>
-        eb.or([
-          sql<SqlBool>`(tickets.search || tickets.replies_search) @@ ${query}`,
-          // Parts of words in the title ("prin" finds "Printer"), served by the trigram index.
-          ...(text.length >= 3
-            ? [
-                sql<SqlBool>`tickets.title ilike ${likePattern(text)}`,
-                // Requester and organization names: their ids, or (when very many match) a subquery.
-                ...(names?.requesterIds === null
-                  ? [
-                      eb(
-                        "tickets.requester_id",
-                        "in",
-                        eb
-                          .selectFrom("users")
-                          .select("users.id")
-                          .where(sql<SqlBool>`(users.name || ' ' || users.email) ilike ${likePattern(text)}`),
-                      ),
-                    ]
-                  : names?.requesterIds.length
-                    ? [eb("tickets.requester_id", "in", names.requesterIds)]
-                    : []),
-                ...(names?.organizationIds === null
-                  ? [
-                      eb(
-                        "tickets.organization_id",
-                        "in",
-                        eb
-                          .selectFrom("organizations")
-                          .select("organizations.id")
-                          .where(sql<SqlBool>`organizations.name ilike ${likePattern(text)}`),
-                      ),
-                    ]
-                  : names?.organizationIds.length
-                    ? [eb("tickets.organization_id", "in", names.organizationIds)]
-                    : []),
-              ]
-            : []),
-        ]),
-      );
+      q = q.where(searchMatch(f.q, search?.names));
     }
   }
   if (f.cursor) {
@@ -408,7 +435,7 @@ export function childrenOf(db: Executor, id: string) {
 
 /** How many tickets a filtered, visible query matches, counting at most `cap` (cheap on big tables). */
 export async function countTickets(db: Executor, f: ListFilter, cap: number): Promise<number> {
-  const inner = listTicketsQuery(db, { ...f, cursor: undefined }, await nameMatches(db, f))
+  const inner = listTicketsQuery(db, { ...f, cursor: undefined }, await resolveSearch(db, f))
     .clearSelect()
     .select("tickets.id")
     .clearOrderBy()

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   adminClient,
@@ -390,5 +391,38 @@ describe("categories", () => {
     const plain = await userClient(fresh, t, { kind: "agent" }); // the clock moved past older sessions
     const denied = await plain.patch(`/api/v1/categories/${printers.id}`, { version: 2, active: false });
     expect(denied.statusCode).toBe(403);
+  });
+});
+
+describe("search over many matches", () => {
+  it("lists a common word's matches newest first, across pages, and in every sort, as it does a rare word's", async () => {
+    // Earlier tests moved the clock past their sessions: sign in afresh.
+    const fresh = await adminClient(t);
+    const me = await createUser(fresh, { kind: "agent" });
+    const agent = await signIn(t, me.email);
+    const outsider = await userClient(fresh, t, { kind: "agent" });
+    const group = (await fresh.post("/api/v1/groups", { name: unique("Search"), memberIds: [me.id] })).json();
+    const word = unique("walrus").replace("-", "");
+    // More matches than a search lists by id: 2,100 tickets in the agent's group, loaded with SQL.
+    await sql`insert into tickets (type, number, title, description_text, state, state_type, impact, urgency, priority,
+        group_id, created_at, updated_at)
+      select 'incident', 900000 + g, ${`${word} `} || g, '', 'new', 'new', 2, 2, 'P3', ${group.id}::uuid,
+        now() - g * interval '1 minute', now() - g * interval '1 minute'
+      from generate_series(1, 2100) g`.execute(t.deps.db);
+    const other = unique("narwhal").replace("-", "");
+    const rare = await ticket(agent, { groupId: group.id, title: `Only here: ${other}` });
+    const first = (await agent.get(`/api/v1/tickets?q=${word}&limit=50`)).json();
+    expect(first.items).toHaveLength(50);
+    expect(first.items[0].title).toBe(`${word} 1`);
+    expect(first.items.every((x: { title: string }) => x.title.startsWith(word))).toBe(true);
+    const second = (await agent.get(`/api/v1/tickets?q=${word}&limit=50&cursor=${first.nextCursor}`)).json();
+    expect(second.items[0].title).toBe(`${word} 51`);
+    const byPriority = (await agent.get(`/api/v1/tickets?q=${word}&sort=priority&limit=5`)).json();
+    expect(byPriority.items).toHaveLength(5);
+    // A rare word (one match) among them, whole and as part of a title word.
+    expect(ids(await agent.get(`/api/v1/tickets?q=${other}`))).toEqual([rare.id]);
+    expect(ids(await agent.get(`/api/v1/tickets?q=${other.slice(0, 8)}`))).toEqual([rare.id]);
+    // Visibility still applies to both: someone outside the group sees none of them.
+    expect((await outsider.get(`/api/v1/tickets?q=${word}`)).json().items).toEqual([]);
   });
 });

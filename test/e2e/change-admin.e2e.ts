@@ -271,6 +271,11 @@ describe("change management screens", () => {
       expect(await rowA.getAttribute("data-conflict")).toBe("true");
       expect(await rowB.getAttribute("data-conflict")).toBe("true");
       await shot("615-change-calendar-list");
+      // The view and the period are in the address: a reload (or a shared link) shows the same.
+      expect(new URL(page.url()).searchParams.get("view")).toBe("list");
+      expect(new URL(page.url()).searchParams.get("date")).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      await page.reload();
+      await visible(rowA);
 
       // Filtering by the other CI leaves neither change.
       await page.getByRole("combobox", { name: "Configuration item" }).fill(`backup-host-${tag}`);

@@ -141,6 +141,14 @@ const myApprovalsRoute = createRoute({
 const changeCalendarRoute = createRoute({
   getParentRoute: () => agentRoute,
   path: "changes/calendar",
+  validateSearch: z.object({
+    view: z.enum(["month", "week", "list"]).optional().catch(undefined),
+    date: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional()
+      .catch(undefined),
+  }),
   beforeLoad: requireChanges,
   component: ChangeCalendarPage,
 });

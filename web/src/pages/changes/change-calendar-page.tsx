@@ -15,7 +15,7 @@ import {
 } from "@mantine/core";
 import { IconAlertTriangle, IconChartBar, IconChevronLeft, IconChevronRight } from "@tabler/icons-react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { Link } from "@tanstack/react-router";
+import { getRouteApi, Link } from "@tanstack/react-router";
 import { type CSSProperties, useMemo, useState } from "react";
 import { type CalendarParams, changeAdminKeys, getChangeCalendar } from "../../api/change-admin.ts";
 import { errorMessage } from "../../lib/notify.ts";
@@ -68,13 +68,35 @@ function Legend() {
   );
 }
 
+const route = getRouteApi("/agent/changes/calendar");
+
+/** YYYY-MM-DD of a local day. */
+const dayKey = (d: Date) =>
+  `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+
+/** The local midnight of a YYYY-MM-DD day (today when it is not a real date). */
+function parseDay(key: string): Date {
+  const [y, m, d] = key.split("-").map(Number) as [number, number, number];
+  const day = new Date(y, m - 1, d);
+  return Number.isNaN(day.getTime()) ? startOfDay(new Date()) : day;
+}
+
 /** Changes on a calendar (month, week or list) with their conflicts, blackouts and maintenance windows. */
 export function ChangeCalendarPage() {
+  // The view and the day it shows live in the address, so a period can be linked to and survives a reload.
+  const search = route.useSearch();
+  const navigate = route.useNavigate();
   // On a phone the list reads better than seven narrow columns.
-  const [view, setView] = useState<CalendarView>(() =>
+  const [defaultView] = useState<CalendarView>(() =>
     window.matchMedia("(max-width: 48em)").matches ? "list" : "month",
   );
-  const [anchor, setAnchor] = useState(() => startOfDay(new Date()));
+  const view: CalendarView = search.view ?? defaultView;
+  const anchor = useMemo(() => (search.date ? parseDay(search.date) : startOfDay(new Date())), [search.date]);
+  const setView = (v: CalendarView) => navigate({ search: (s) => ({ ...s, view: v }), replace: true });
+  const setAnchor = (next: Date | ((a: Date) => Date)) => {
+    const day = typeof next === "function" ? next(anchor) : next;
+    navigate({ search: (s) => ({ ...s, date: dayKey(day) }), replace: true });
+  };
   const [filters, setFilters] = useState<CalendarFilters>(NO_FILTERS);
   const range = useMemo(() => visibleRange(view, anchor), [view, anchor]);
   const params: CalendarParams = {

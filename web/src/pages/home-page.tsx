@@ -1,9 +1,13 @@
 import { Badge, Card, Container, Group, SimpleGrid, Text, ThemeIcon, Title } from "@mantine/core";
 import {
+  IconArrowsExchange,
   IconBuildingSkyscraper,
+  IconCalendarEvent,
+  IconGavel,
   IconInbox,
   IconKey,
   IconTicket,
+  IconTopologyStar3,
   IconUser,
   IconUserCheck,
   IconUsersGroup,
@@ -107,6 +111,37 @@ export function HomePage() {
     },
   ];
 
+  const operations: Shortcut[] = [];
+  if (can(me, "cmdb.read"))
+    operations.push({
+      to: "/cmdb",
+      title: "CMDB",
+      text: "Configuration items, their dependencies, and what an outage hits.",
+      icon: IconTopologyStar3,
+    });
+  if (can(me, "change.read")) {
+    operations.push(
+      {
+        to: "/changes",
+        title: "Changes",
+        text: "Requests for change: the eight questions, risk, CAB and work orders.",
+        icon: IconArrowsExchange,
+      },
+      {
+        to: "/changes/approvals",
+        title: "My approvals",
+        text: "Changes waiting for your decision as a CAB member.",
+        icon: IconGavel,
+      },
+      {
+        to: "/changes/calendar",
+        title: "Change calendar",
+        text: "What goes out when, with conflicts, freezes and maintenance windows.",
+        icon: IconCalendarEvent,
+      },
+    );
+  }
+
   return (
     <Container size="lg" px={0}>
       <PageHeader
@@ -122,6 +157,18 @@ export function HomePage() {
           <SimpleGrid cols={{ base: 1, xs: 2, md: 3 }} mb="xl">
             {work.map((s) => (
               <ShortcutCard key={s.title} {...s} />
+            ))}
+          </SimpleGrid>
+        </>
+      )}
+      {operations.length > 0 && (
+        <>
+          <Title order={2} fz="lg" mb="sm">
+            Configuration and change
+          </Title>
+          <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} mb="xl">
+            {operations.map((s) => (
+              <ShortcutCard key={s.to} {...s} />
             ))}
           </SimpleGrid>
         </>

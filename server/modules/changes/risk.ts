@@ -8,7 +8,7 @@ import { Invalid, NotFound, StaleVersion } from "../../platform/errors.ts";
 import { recordChange } from "../../platform/events.ts";
 import { expectedVersion } from "../../platform/versioning.ts";
 import { ciRefs, downstreamServices, unreadableCis } from "../cmdb/index.ts";
-import { organizationSummary } from "../identity/index.ts";
+import { organizationSummaries } from "../identity/index.ts";
 import { assessRisk } from "./engine/index.ts";
 
 const KEY = "changes.settings";
@@ -118,11 +118,10 @@ export async function assess(deps: Deps, ctx: RequestContext, input: RiskInputs,
   const refused = new Set((await unreadableCis(deps.db, ctx.actor, hit.serviceIds)).map((i) => hit.serviceIds[i]));
   const visible = hit.serviceIds.filter((id) => !refused.has(id));
   const refs = await ciRefs(deps.db, visible);
-  const organizations: { id: string; name: string }[] = [];
-  for (const id of hit.organizationIds.slice(0, 200)) {
-    const o = await organizationSummary(deps.db, id);
-    if (o) organizations.push({ id: o.id, name: o.name });
-  }
+  const organizations = (await organizationSummaries(deps.db, hit.organizationIds)).map((o) => ({
+    id: o.id,
+    name: o.name,
+  }));
   return {
     impact: {
       services: refs.sort((a, b) => a.name.localeCompare(b.name)),

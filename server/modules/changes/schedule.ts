@@ -11,7 +11,7 @@ import { can, type RequestContext } from "../../platform/context.ts";
 import type { Deps } from "../../platform/deps.ts";
 import { Forbidden, Invalid, NotFound } from "../../platform/errors.ts";
 import { recordChange } from "../../platform/events.ts";
-import { ciNames, findCiByRef, relationsAround, servicesHitBy, unreadableCis } from "../cmdb/index.ts";
+import { ciNames, findCiByRef, relationsAround, unreadableCis } from "../cmdb/index.ts";
 import { userSummaries } from "../identity/index.ts";
 import {
   type BlackoutWindow,
@@ -186,8 +186,33 @@ export async function createBlackoutWindow(
 
 // ---- conflicts ----
 
-/** The conflicts of a change's planned window, by the five rules (none while it has no window). */
-export async function conflictsOf(db: Executor, changeId: string): Promise<Conflict[]> {
+/** Windows loaded once for many changes (the calendar). */
+interface Windows {
+  maintenance: MaintenanceWindow[];
+  blackouts: BlackoutWindow[];
+}
+
+async function loadWindows(db: Executor): Promise<Windows> {
+  return {
+    maintenance: (await maintenanceRows(db)).map(engineMaintenance),
+    blackouts: (await blackoutRows(db)).map(
+      (b): BlackoutWindow => ({
+        id: b.id,
+        name: b.name,
+        serviceIds: b.service_ids,
+        start: b.starts_at,
+        end: b.ends_at,
+      }),
+    ),
+  };
+}
+
+/**
+ * The conflicts of a change's planned window, by the five rules (none while
+ * it has no window). The services it hits are those of its last assessment
+ * (kept on the change whenever its CIs change, and refreshed on submission).
+ */
+export async function conflictsOf(db: Executor, changeId: string, windows?: Windows): Promise<Conflict[]> {
   const change = await db.selectFrom("changes").selectAll().where("id", "=", changeId).executeTakeFirst();
   if (!change) throw new NotFound("Change");
   if (!change.planned_start || !change.planned_end) return [];
@@ -227,7 +252,7 @@ export async function conflictsOf(db: Executor, changeId: string): Promise<Confl
       start: change.planned_start,
       end: change.planned_end,
       ciIds,
-      serviceIds: await servicesHitBy(db, ciIds),
+      serviceIds: change.service_ids,
       assigneeId: change.assignee_id,
     },
     otherChanges: others.map((o) => ({
@@ -240,16 +265,8 @@ export async function conflictsOf(db: Executor, changeId: string): Promise<Confl
       assigneeId: o.assignee_id,
     })),
     relatedWithin2Hops: relatedWithin(relations, ciIds, 2),
-    maintenanceWindows: (await maintenanceRows(db)).map(engineMaintenance),
-    blackoutWindows: (await blackoutRows(db)).map(
-      (b): BlackoutWindow => ({
-        id: b.id,
-        name: b.name,
-        serviceIds: b.service_ids,
-        start: b.starts_at,
-        end: b.ends_at,
-      }),
-    ),
+    maintenanceWindows: (windows ?? (await loadWindows(db))).maintenance,
+    blackoutWindows: (windows ?? (await loadWindows(db))).blackouts,
     ciNames: await ciNames(db, allCis),
     userNames: new Map((await userSummaries(db, [...new Set(people)])).map((u) => [u.id, u.name])),
   });
@@ -387,6 +404,7 @@ export async function changeCalendar(
     .limit(CALENDAR_LIMIT + 1)
     .execute();
   const truncated = rows.length > CALENDAR_LIMIT;
+  const windows = await loadWindows(deps.db);
   const changes = [];
   for (const r of rows.slice(0, CALENDAR_LIMIT)) {
     const open = !FINAL_CHANGE_STATES.includes(r.state as (typeof FINAL_CHANGE_STATES)[number]);
@@ -401,7 +419,7 @@ export async function changeCalendar(
       assigneeId: r.assignee_id,
       start: (r.planned_start as Date).toISOString(),
       end: (r.planned_end as Date).toISOString(),
-      conflicts: open ? await conflictsOf(deps.db, r.id) : [],
+      conflicts: open ? await conflictsOf(deps.db, r.id, windows) : [],
       overridden: !!r.conflict_override && r.conflict_override_revision === r.plan_revision,
     });
   }

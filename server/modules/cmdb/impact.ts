@@ -4,7 +4,7 @@ import type { Executor } from "../../db/database.ts";
 import type { RequestContext } from "../../platform/context.ts";
 import type { Deps } from "../../platform/deps.ts";
 import { Invalid, NotFound } from "../../platform/errors.ts";
-import { organizationSummary } from "../identity/index.ts";
+import { organizationSummaries } from "../identity/index.ts";
 import { openTicketsOnCis } from "../tickets/index.ts";
 import { ciNumber, readableCi } from "./cis.ts";
 import { type ImpactGraph, pathTo, type RedundancyGroup, walk } from "./impact-walk.ts";
@@ -183,11 +183,7 @@ async function answer(
           .execute()
       ).map((r) => r.organization_id)
     : [];
-  const organizations: { id: string; name: string }[] = [];
-  for (const id of subscriberIds) {
-    const o = await organizationSummary(db, id);
-    if (o) organizations.push({ id: o.id, name: o.name });
-  }
+  const organizations = (await organizationSummaries(db, subscriberIds)).map((o) => ({ id: o.id, name: o.name }));
   organizations.sort((a, b) => a.name.localeCompare(b.name));
   const tickets = (await openTicketsOnCis(db, ctx.actor, shown))
     .map((t) => ({ id: t.id, number: t.number, title: t.title, state: t.state }))

@@ -11,6 +11,7 @@ export {
   findIdByKey,
   groupSummary,
   organizationSharesTickets,
+  organizationSummaries,
   organizationSummary,
   userEmails,
   userSummaries,

@@ -444,6 +444,21 @@ export function organizationSummary(db: Executor, id: string) {
   return db.selectFrom("organizations").select(["id", "name", "active"]).where("id", "=", id).executeTakeFirst();
 }
 
+/** Names of organizations, in one query however many (chunks of 10,000 ids). */
+export async function organizationSummaries(db: Executor, ids: readonly string[]) {
+  const out: { id: string; name: string; active: boolean }[] = [];
+  for (let i = 0; i < ids.length; i += 10_000) {
+    out.push(
+      ...(await db
+        .selectFrom("organizations")
+        .select(["id", "name", "active"])
+        .where("id", "in", ids.slice(i, i + 10_000))
+        .execute()),
+    );
+  }
+  return out;
+}
+
 /** Lookups by the names people write in files (imports): e-mail for users, name for organizations and groups. */
 export async function findIdByKey(db: Executor, kind: "user" | "organization" | "group", key: string) {
   const lower = key.toLowerCase();

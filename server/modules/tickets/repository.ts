@@ -1,7 +1,7 @@
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from "kysely";
 import type { TicketListQuery, TicketSort } from "../../../common/tickets.ts";
 import type { TicketType } from "../../../common/workflows.ts";
-import type { Executor } from "../../db/database.ts";
+import type { Db, Executor } from "../../db/database.ts";
 import type { DB, TicketRow } from "../../db/types.ts";
 import { decodeCursor, likePattern } from "../../platform/pagination.ts";
 
@@ -165,12 +165,21 @@ interface Search {
 async function resolveSearch(db: Executor, f: ListFilter): Promise<Search | undefined> {
   if (!f.q || NUMBER.test(f.q.replace(/\s+/g, ""))) return undefined;
   const names = await nameMatches(db, f);
-  const hits = await db
-    .selectFrom("tickets")
-    .select("tickets.id")
-    .where(searchMatch(f.q, names))
-    .limit(RARE_MATCHES + 1)
-    .execute();
+  const text = f.q;
+  // Through the indexes only: a sequential scan "until enough rows match" reads the whole table when few do,
+  // and the planner cannot tell those cases apart.
+  const lookup = async (tx: Executor) => {
+    await sql`set local enable_seqscan = off`.execute(tx);
+    const rows = await tx
+      .selectFrom("tickets")
+      .select("tickets.id")
+      .where(searchMatch(text, names))
+      .limit(RARE_MATCHES + 1)
+      .execute();
+    await sql`set local enable_seqscan = on`.execute(tx);
+    return rows;
+  };
+  const hits = db.isTransaction ? await lookup(db) : await (db as Db).transaction().execute(lookup);
   return hits.length > RARE_MATCHES ? { names } : { names, ids: hits.map((h) => h.id) };
 }
 

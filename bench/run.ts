@@ -53,6 +53,8 @@ import {
 import { openTarget, type Target } from "./lib/target.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
+/** tsx's loader, so the child processes find it from any working directory. */
+const TSX = import.meta.resolve("tsx");
 const argv = process.argv.slice(2);
 
 function option(name: string): string | undefined {
@@ -109,8 +111,9 @@ async function ensureDataset(): Promise<DatasetMarker> {
       ? `The database holds dataset ${marker.size}, not ${size}: seeding ${size} (bench/seed.ts).`
       : `No ${size} dataset in ${probe.label}: seeding it first (bench/seed.ts).`,
   );
-  const seed = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bench/seed.ts"), "--size", size], {
-    cwd: ROOT,
+  // The same working directory: the embedded database's directory is relative to it.
+  const seed = spawn(process.execPath, ["--import", TSX, path.join(ROOT, "bench/seed.ts"), "--size", size], {
+    cwd: process.cwd(),
     stdio: "inherit",
     env: process.env,
   });
@@ -362,7 +365,7 @@ async function startSteward(target: Target): Promise<Steward> {
     delete env.DATABASE_URL;
     env.STEWARD_DATA_DIR = target.dataDir;
   }
-  const child = spawn(process.execPath, ["--import", "tsx", "server/cli.ts", "serve"], {
+  const child = spawn(process.execPath, ["--import", TSX, path.join(ROOT, "server/cli.ts"), "serve"], {
     cwd: ROOT,
     env,
     stdio: ["ignore", log, log],

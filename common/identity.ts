@@ -154,6 +154,7 @@ export type OrganizationListQuery = z.infer<typeof OrganizationListQuerySchema>;
 export const GroupCreateSchema = z.strictObject({
   name,
   description: z.string().max(2000).optional(),
+  signature: z.string().max(4000).optional().describe("Plain text under the group's e-mail replies"),
   memberIds: z.array(IdSchema).max(1000).optional(),
   roleIds: z.array(IdSchema).max(50).optional(),
 });
@@ -163,6 +164,7 @@ export const GroupUpdateSchema = z.strictObject({
   version: VersionSchema.optional().describe("The version you edited; or send If-Match"),
   name: name.optional(),
   description: z.string().max(2000).optional(),
+  signature: z.string().max(4000).optional(),
   memberIds: z.array(IdSchema).max(1000).optional(),
   roleIds: z.array(IdSchema).max(50).optional(),
   active: z.boolean().optional(),
@@ -174,6 +176,7 @@ export const GroupSchema = z.object({
   version: z.number().int(),
   name: z.string(),
   description: z.string(),
+  signature: z.string(),
   active: z.boolean(),
   memberIds: z.array(IdSchema),
   roleIds: z.array(IdSchema),

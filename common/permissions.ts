@@ -34,6 +34,7 @@ export const PERMISSIONS = [
   "change.create",
   "change.update",
   "change.manage",
+  "mail.manage",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

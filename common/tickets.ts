@@ -186,6 +186,34 @@ export const TicketListQuerySchema = z.strictObject({
 });
 export type TicketListQuery = z.infer<typeof TicketListQuerySchema>;
 
+const MailAddressSchema = z.object({ name: z.string(), address: z.string() });
+export const MailEnvelopeSchema = z.object({
+  direction: z.enum(["in", "out"]),
+  from: MailAddressSchema.nullable(),
+  to: z.array(MailAddressSchema),
+  cc: z.array(MailAddressSchema),
+  subject: z.string(),
+  messageId: z.string(),
+  date: TimestampSchema.nullable(),
+  remoteImages: z.number().int().describe("Remote images blocked in the body (their address is in data-remote-src)"),
+  attachments: z.array(
+    z.object({
+      id: IdSchema,
+      filename: z.string(),
+      contentType: z.string(),
+      size: z.number().int(),
+      inline: z.boolean(),
+    }),
+  ),
+  delivery: z
+    .object({ state: z.enum(["queued", "sending", "sent", "failed", "suppressed"]), error: z.string().nullable() })
+    .nullable()
+    .describe("Outgoing mail: where the mail is"),
+  hasSource: z.boolean().describe("Agents can read the original message at …/articles/{id}/source"),
+  initial: z.boolean().describe("The message that opened the ticket (its body is also the description)"),
+});
+export type MailEnvelope = z.infer<typeof MailEnvelopeSchema>;
+
 export const ArticleSchema = z.object({
   id: IdSchema,
   ticketId: IdSchema,
@@ -195,6 +223,8 @@ export const ArticleSchema = z.object({
   event: z.record(z.string(), z.unknown()).nullable(),
   timeSpentMinutes: z.number().int().nullable(),
   source: z.string(),
+  channel: z.enum(["web", "email"]),
+  mail: MailEnvelopeSchema.nullable(),
   createdAt: TimestampSchema,
 });
 export type Article = z.infer<typeof ArticleSchema>;

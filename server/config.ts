@@ -25,6 +25,15 @@ const ConfigSchema = z.object({
     .default("true")
     .transform((v) => v === "true"),
   webDir: z.string().default(path.resolve(import.meta.dirname, "../web/dist")),
+  /** Key for the passwords Steward keeps for other servers (IMAP, SMTP); default: a key file in the data directory. */
+  secretKey: z.string().min(16, "must be at least 16 characters").optional(),
+  /** The built-in SMTP listener, `host:port`; off when unset. */
+  smtpListen: z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, "must be host:port")
+    .optional(),
+  /** Hosts allowed to deliver to the SMTP listener (comma-separated IPs or CIDR ranges); default loopback only. */
+  smtpAllow: z.string().default("127.0.0.1,::1"),
   /** Browser tests only: the server's clock runs ahead by the milliseconds written in this file. */
   testClockFile: z.string().min(1).optional(),
 });
@@ -43,6 +52,9 @@ const ENV_NAMES: Record<string, string> = {
   workers: "STEWARD_WORKERS",
   webDir: "STEWARD_WEB_DIR",
   testClockFile: "STEWARD_TEST_CLOCK_FILE",
+  secretKey: "STEWARD_SECRET_KEY",
+  smtpListen: "STEWARD_SMTP_LISTEN",
+  smtpAllow: "STEWARD_SMTP_ALLOW",
 };
 
 /** Reads the environment once, at start; a bad value stops start-up with a clear message naming the variable. */
@@ -60,6 +72,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workers: env.STEWARD_WORKERS,
     webDir: env.STEWARD_WEB_DIR,
     testClockFile: env.STEWARD_TEST_CLOCK_FILE || undefined,
+    secretKey: env.STEWARD_SECRET_KEY || undefined,
+    smtpListen: env.STEWARD_SMTP_LISTEN || undefined,
+    smtpAllow: env.STEWARD_SMTP_ALLOW || undefined,
   });
   if (parsed.success && parsed.data.testClockFile && env.NODE_ENV === "production") {
     throw new Error(

@@ -1,4 +1,5 @@
 import type { Config } from "./config.ts";
+import { ImapWatcher, startSmtpListener } from "./modules/email/index.ts";
 import { ensureFirstAdmin } from "./modules/identity/index.ts";
 import { fileClock } from "./platform/test-clock.ts";
 import { createDeps, createHttpApp, createLogger, openAndMigrate } from "./runtime.ts";
@@ -23,6 +24,9 @@ export async function serve(config: Config): Promise<void> {
   }
 
   await deps.jobs.start({ work: config.workers });
+  const imap = config.workers ? new ImapWatcher(deps) : null;
+  imap?.start();
+  const smtp = config.smtpListen ? await startSmtpListener(deps, config.smtpListen, config.smtpAllow) : null;
   const app = await createHttpApp(deps);
   await app.listen({ port: config.port, host: config.host });
   log.info(
@@ -35,7 +39,9 @@ export async function serve(config: Config): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, "shutting down");
+    await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
     await app.close();
+    await imap?.stop();
     await deps.jobs.stop();
     await database.close();
     clock?.stop();
@@ -51,8 +57,11 @@ export async function worker(config: Config): Promise<void> {
   const database = await openAndMigrate(config, log);
   const deps = createDeps(config, database, log);
   await deps.jobs.start({ work: true });
+  const imap = new ImapWatcher(deps);
+  imap.start();
   log.info({ database: database.kind, consumers: deps.jobs.consumers }, "worker running");
   const stop = async () => {
+    await imap.stop();
     await deps.jobs.stop();
     await database.close();
     process.exit(0);

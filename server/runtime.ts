@@ -10,11 +10,13 @@ import type { AnyRoute } from "./http/route.ts";
 import { auditRoutes } from "./modules/audit/index.ts";
 import { changeRoutes } from "./modules/changes/index.ts";
 import { cmdbRoutes, incidentPropagationConsumer, isBusinessService } from "./modules/cmdb/index.ts";
+import { emailRoutes, outboundPoller, replyMailConsumer } from "./modules/email/index.ts";
 import { authenticateRequest, identityHousekeeping, identityRoutes } from "./modules/identity/index.ts";
 import { calendarRoutes, slaPolicyRoutes } from "./modules/sla/index.ts";
 import { autoCloseTask, escalationPoller, slaRecomputeConsumer, ticketRoutes } from "./modules/tickets/index.ts";
 import type { Deps } from "./platform/deps.ts";
 import { Jobs } from "./platform/jobs.ts";
+import { SecretBox } from "./platform/secret-box.ts";
 
 export const VERSION: string = JSON.parse(
   fs.readFileSync(path.resolve(import.meta.dirname, "../package.json"), "utf8"),
@@ -30,6 +32,7 @@ export function allRoutes(deps: Deps): AnyRoute[] {
     ...slaPolicyRoutes(deps),
     ...cmdbRoutes(deps),
     ...changeRoutes(deps),
+    ...emailRoutes(deps),
   ];
 }
 
@@ -48,6 +51,7 @@ export function createDeps(config: Config, database: Database, log: Logger, now:
     log,
     now,
     jobs: undefined as unknown as Jobs,
+    secrets: SecretBox.fromConfig(config),
     lookups: { isBusinessService },
   };
   deps.jobs = new Jobs(database, log);
@@ -56,6 +60,8 @@ export function createDeps(config: Config, database: Database, log: Logger, now:
   deps.jobs.periodic(autoCloseTask(deps));
   deps.jobs.register(slaRecomputeConsumer(deps));
   deps.jobs.register(incidentPropagationConsumer(deps));
+  deps.jobs.register(replyMailConsumer(deps));
+  deps.jobs.poller(outboundPoller(deps));
   return deps;
 }
 

@@ -45,6 +45,7 @@ export interface GroupsTable {
   version: Generated<number>;
   name: string;
   description: Generated<string>;
+  signature: Generated<string>;
   active: Generated<boolean>;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -196,6 +197,8 @@ export interface TicketArticlesTable {
   event: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   time_spent_minutes: number | null;
   source: string;
+  channel: Generated<"web" | "email">;
+  mail: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   search: ColumnType<string, never, never>;
 }
@@ -301,6 +304,89 @@ export interface AttachmentsTable {
   size: number;
   internal: Generated<boolean>;
   uploaded_by: string | null;
+  article_id: ColumnType<string | null, string | null | undefined, string | null>;
+  content_id: ColumnType<string | null, string | null | undefined, string | null>;
+  inline: Generated<boolean>;
+  created_at: Timestamp;
+}
+
+export interface MailboxesTable {
+  id: Generated<string>;
+  version: Generated<number>;
+  kind: "imap" | "smtp";
+  name: string;
+  address: string;
+  group_id: string;
+  ticket_type: "incident" | "service_request" | "problem";
+  category_id: string | null;
+  unknown_senders: "create" | "reject";
+  acknowledge: boolean;
+  closed_replies: "new_ticket" | "reopen";
+  imap: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  imap_password: string | null;
+  active: Generated<boolean>;
+  last_checked_at: NullableTimestamp;
+  last_error: string | null;
+  lease_owner: string | null;
+  lease_until: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface MailMessagesTable {
+  id: Generated<string>;
+  message_id: string;
+  direction: "in" | "out";
+  mailbox_id: string | null;
+  ticket_id: string | null;
+  article_id: string | null;
+  outcome: string;
+  sender: string | null;
+  subject: string | null;
+  raw_sha256: string | null;
+  created_at: Timestamp;
+}
+
+export interface MailQuarantineTable {
+  id: Generated<string>;
+  mailbox_id: string | null;
+  raw_sha256: string;
+  size: number;
+  message_id: string | null;
+  sender: string | null;
+  subject: string | null;
+  reason: string;
+  state: Generated<"held" | "processed" | "discarded">;
+  attempts: Generated<number>;
+  ticket_id: string | null;
+  resolved_by: string | null;
+  received_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface MailOutboundTable {
+  id: Generated<string>;
+  dedupe_key: string;
+  kind: "reply" | "acknowledgement" | "notification" | "password_reset";
+  automatic: boolean;
+  ticket_id: string | null;
+  article_id: string | null;
+  recipients: string[];
+  message_id: string;
+  subject: string;
+  message: Json;
+  state: Generated<"queued" | "sending" | "sent" | "failed" | "suppressed">;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  last_error: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  sent_at: NullableTimestamp;
+}
+
+export interface MailAutoLogTable {
+  address: string;
+  ticket_id: string | null;
   created_at: Timestamp;
 }
 
@@ -667,6 +753,11 @@ export interface DB {
   attachment_blobs: AttachmentBlobsTable;
   attachments: AttachmentsTable;
   calendars: CalendarsTable;
+  mailboxes: MailboxesTable;
+  mail_messages: MailMessagesTable;
+  mail_quarantine: MailQuarantineTable;
+  mail_outbound: MailOutboundTable;
+  mail_auto_log: MailAutoLogTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -10,7 +10,7 @@ export interface Actor {
   organizationId: string | null;
   /** Effective capabilities: role permissions, narrowed by the token's scopes. */
   permissions: ReadonlySet<Permission>;
-  via: "session" | "token" | "system";
+  via: "session" | "token" | "system" | "mail";
 }
 
 /** Everything a use case needs to know about the call besides its input. */

@@ -63,7 +63,11 @@ export interface TestApp {
 /** The real HTTP app on a fresh migrated database of its own. */
 export async function createTestApp(): Promise<TestApp> {
   const { database, drop } = await freshDatabase();
-  const config = { ...loadConfig({ LOG_LEVEL: "silent" }), databaseUrl: undefined };
+  const config = {
+    ...loadConfig({ LOG_LEVEL: "silent" }),
+    databaseUrl: undefined,
+    secretKey: "test-secret-key-not-for-production",
+  };
   const clock = new TestClock();
   const deps = createDeps(config, database, pino({ level: "silent" }), clock.now);
   const app = await createHttpApp(deps, { logger: false, web: false });

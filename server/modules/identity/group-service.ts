@@ -53,7 +53,7 @@ export async function createGroup(deps: Deps, ctx: RequestContext, input: GroupC
     if (await repo.groupNameTaken(tx, input.name)) throw nameTaken();
     const row = await tx
       .insertInto("groups")
-      .values({ name: input.name, description: input.description ?? "" })
+      .values({ name: input.name, description: input.description ?? "", signature: input.signature ?? "" })
       .returningAll()
       .executeTakeFirstOrThrow();
     await repo.setGroupLinks(tx, row.id, memberIds, roleIds);
@@ -88,7 +88,12 @@ export async function updateGroup(
     if (input.name && (await repo.groupNameTaken(tx, input.name, id))) throw nameTaken();
     const links = await repo.groupLinks(tx, [id]);
     const before = presentGroup(row, links.members.get(id) ?? [], links.roles.get(id) ?? [], ctx.actor);
-    const set = changedOnly(row, { name: input.name, description: input.description, active: input.active });
+    const set = changedOnly(row, {
+      name: input.name,
+      description: input.description,
+      signature: input.signature,
+      active: input.active,
+    });
     const membersChanged = memberIds !== undefined && !sameMembers(memberIds, before.memberIds);
     const rolesChanged = roleIds !== undefined && !sameMembers(roleIds, before.roleIds);
     if (Object.keys(set).length === 0 && !membersChanged && !rolesChanged) return before;

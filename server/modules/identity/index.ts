@@ -5,6 +5,7 @@ import { authenticate, SESSION_COOKIE } from "./auth-service.ts";
 import { deleteExpiredSessions, pruneLoginFailures } from "./repository.ts";
 
 export { createAdmin, ensureFirstAdmin } from "./bootstrap.ts";
+export { type MailSender, userForSender } from "./mail-senders.ts";
 export {
   activeGroupIdsOf,
   activeMembersOf,

@@ -43,6 +43,7 @@ export function presentGroup(row: GroupRow, memberIds: string[], roleIds: string
     version: row.version,
     name: row.name,
     description: row.description,
+    signature: row.signature,
     active: row.active,
     memberIds,
     roleIds,

@@ -133,3 +133,33 @@ export async function downloadAttachment(deps: Deps, ctx: RequestContext, id: st
     .header("cache-control", "private, no-store")
     .send(Buffer.from(blob.data));
 }
+
+const INLINE_IMAGES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp"]);
+
+/**
+ * An inline image of an e-mail (`cid:`), for the `<img>` in the sanitized body: raster images only
+ * (never SVG), with its type, no sniffing and a sandboxing CSP; anything else is refused.
+ */
+export async function inlineAttachment(deps: Deps, ctx: RequestContext, id: string, reply: FastifyReply) {
+  const row = await deps.db.selectFrom("attachments").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!row || (row.internal && ctx.actor.kind === "customer") || !INLINE_IMAGES.has(row.content_type)) {
+    throw new NotFound("Image");
+  }
+  const access = await loadAccess(deps.db, ctx.actor);
+  await readableTicket(deps.db, access, row.ticket_id).catch(() => {
+    throw new NotFound("Image");
+  });
+  const blob = await deps.db
+    .selectFrom("attachment_blobs")
+    .select("data")
+    .where("sha256", "=", row.sha256)
+    .executeTakeFirstOrThrow();
+  return reply
+    .code(200)
+    .header("content-type", row.content_type)
+    .header("content-disposition", "inline")
+    .header("content-security-policy", "default-src 'none'; sandbox")
+    .header("x-content-type-options", "nosniff")
+    .header("cache-control", "private, max-age=3600")
+    .send(Buffer.from(blob.data));
+}

@@ -1,4 +1,4 @@
-import type { Article, Ticket } from "../../../common/tickets.ts";
+import type { Article, MailEnvelope, Ticket } from "../../../common/tickets.ts";
 import { ticketNumber } from "../../../common/workflows.ts";
 import type { ArticleRow, TicketRow } from "../../db/types.ts";
 import { allowedTransitions, canNote, canReply, canUpdateTicket, type TicketAccess } from "./policy.ts";
@@ -64,6 +64,8 @@ export function presentArticle(row: ArticleRow, authors: Map<string, Author>): A
     event: row.event,
     timeSpentMinutes: row.time_spent_minutes,
     source: row.source,
+    channel: row.channel,
+    mail: (row.mail as MailEnvelope | null) ?? null,
     createdAt: row.created_at.toISOString(),
   };
 }

@@ -349,6 +349,8 @@ export function insertArticle(
     event?: Record<string, unknown>;
     timeSpentMinutes?: number | undefined;
     source: string;
+    channel?: "web" | "email";
+    mail?: Record<string, unknown> | null;
     at: Date;
   },
 ) {
@@ -363,6 +365,8 @@ export function insertArticle(
       event: a.event ? JSON.stringify(a.event) : null,
       time_spent_minutes: a.timeSpentMinutes ?? null,
       source: a.source,
+      channel: a.channel ?? "web",
+      mail: a.mail ? JSON.stringify(a.mail) : null,
       created_at: a.at,
     })
     .returningAll()

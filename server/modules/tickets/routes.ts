@@ -43,7 +43,7 @@ import {
 import { type AnyRoute, defineRoute } from "../../http/route.ts";
 import type { Deps } from "../../platform/deps.ts";
 import { addArticle, listArticles } from "./articles.ts";
-import { downloadAttachment, listAttachments, uploadAttachment } from "./attachments.ts";
+import { downloadAttachment, inlineAttachment, listAttachments, uploadAttachment } from "./attachments.ts";
 import { bulk } from "./bulk.ts";
 import { createCustomField, listCustomFields, updateCustomField } from "./custom-fields.ts";
 import { addLink, listLinks, mergeTicket, removeLink } from "./links.ts";
@@ -222,6 +222,16 @@ export function ticketRoutes(deps: Deps): AnyRoute[] {
       params: IdParamsSchema,
       response: { status: 200, raw: { contentType: "application/octet-stream" } },
       handler: ({ ctx, params, reply }) => downloadAttachment(deps, ctx, params.id, reply),
+    }),
+    defineRoute({
+      method: "GET",
+      url: "/api/v1/attachments/:id/inline",
+      access: "ticket.read",
+      summary: "An inline image of an e-mail (PNG, JPEG, GIF or WebP only), for the message body",
+      tags: ["tickets"],
+      params: IdParamsSchema,
+      response: { status: 200, raw: { contentType: "image/*" } },
+      handler: ({ ctx, params, reply }) => inlineAttachment(deps, ctx, params.id, reply),
     }),
     defineRoute({
       method: "GET",

@@ -90,61 +90,81 @@ export async function createTicket(deps: Deps, ctx: RequestContext, input: Ticke
     if (actor.kind === "agent" && input.organizationId === undefined && requesterId) {
       organizationId = await organizationOf(tx, requesterId);
     }
-    const groupId = input.groupId ?? (await repo.setting<string>(tx, "tickets.defaultGroupId")) ?? null;
-    const watcherIds = [...new Set(input.watcherIds ?? [])].sort();
-    const errors = await checkReferences(tx, { ...input, requesterId, organizationId, watcherIds });
-    const custom = await validateCustomFields(tx, input.type, input.customFields, null, {
+    return insertTicket(tx, deps.now(), ctx, {
+      ...input,
+      description,
+      requesterId,
+      organizationId,
       enforceRequired: actor.kind === "agent",
     });
-    errors.push(...custom.errors);
-    if (errors.length) throw new Invalid(errors);
-    const now = deps.now();
-    const workflow = WORKFLOWS[input.type];
-    const row = await tx
-      .insertInto("tickets")
-      .values({
-        type: input.type,
-        number: await repo.nextNumber(tx, input.type),
-        title: input.title,
-        description,
-        description_text: textOf(description),
-        state: workflow.initial,
-        state_type: workflow.states[workflow.initial] ?? "new",
-        hold_reason: null,
-        impact: input.impact,
-        urgency: input.urgency,
-        priority: await repo.priorityFor(tx, input.impact, input.urgency),
-        category_id: input.categoryId ?? null,
-        requester_id: requesterId,
-        organization_id: organizationId,
-        group_id: groupId,
-        assignee_id: input.assigneeId ?? null,
-        problem_id: null,
-        merged_into_id: null,
-        custom_fields: JSON.stringify(custom.values),
-        tags: [...new Set(input.tags ?? [])],
-        resolution_code: null,
-        resolution: null,
-        root_cause: null,
-        workaround: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await repo.setWatchers(tx, row.id, watcherIds);
-    const access = await loadAccess(tx, actor);
-    const ticket = presentTicket(row, watcherIds, access);
-    await recordChange(tx, ctx, {
-      entityType: "ticket",
-      entityId: row.id,
-      action: "created",
-      before: null,
-      after: snapshot(ticket),
-    });
-    await afterTicketChange(tx, ctx, row, now);
-    return ticket;
   });
+}
+
+/**
+ * Writes a new ticket whose input is already checked for who may set what (description already
+ * clean): references, custom fields, number, priority, watchers, audit, event and SLA clocks.
+ */
+export async function insertTicket(
+  tx: Tx,
+  now: Date,
+  ctx: RequestContext,
+  input: TicketCreate & { requesterId: string | null; organizationId: string | null; enforceRequired: boolean },
+): Promise<Ticket> {
+  const { actor } = ctx;
+  const { description, requesterId, organizationId } = input;
+  const groupId = input.groupId ?? (await repo.setting<string>(tx, "tickets.defaultGroupId")) ?? null;
+  const watcherIds = [...new Set(input.watcherIds ?? [])].sort();
+  const errors = await checkReferences(tx, { ...input, requesterId, organizationId, watcherIds });
+  const custom = await validateCustomFields(tx, input.type, input.customFields, null, {
+    enforceRequired: input.enforceRequired,
+  });
+  errors.push(...custom.errors);
+  if (errors.length) throw new Invalid(errors);
+  const workflow = WORKFLOWS[input.type];
+  const row = await tx
+    .insertInto("tickets")
+    .values({
+      type: input.type,
+      number: await repo.nextNumber(tx, input.type),
+      title: input.title,
+      description,
+      description_text: textOf(description),
+      state: workflow.initial,
+      state_type: workflow.states[workflow.initial] ?? "new",
+      hold_reason: null,
+      impact: input.impact,
+      urgency: input.urgency,
+      priority: await repo.priorityFor(tx, input.impact, input.urgency),
+      category_id: input.categoryId ?? null,
+      requester_id: requesterId,
+      organization_id: organizationId,
+      group_id: groupId,
+      assignee_id: input.assigneeId ?? null,
+      problem_id: null,
+      merged_into_id: null,
+      custom_fields: JSON.stringify(custom.values),
+      tags: [...new Set(input.tags ?? [])],
+      resolution_code: null,
+      resolution: null,
+      root_cause: null,
+      workaround: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await repo.setWatchers(tx, row.id, watcherIds);
+  const access = await loadAccess(tx, actor);
+  const ticket = presentTicket(row, watcherIds, access);
+  await recordChange(tx, ctx, {
+    entityType: "ticket",
+    entityId: row.id,
+    action: "created",
+    before: null,
+    after: snapshot(ticket),
+  });
+  await afterTicketChange(tx, ctx, row, now);
+  return ticket;
 }
 
 /** The fields an audit diff and an event carry (not the description's HTML twice, not abilities). */

@@ -146,7 +146,7 @@ export const SmtpSettingsUpdateSchema = z.strictObject({
   host,
   port,
   secure: MailSecuritySchema,
-  user: z.string().min(1).max(320).nullable(),
+  user: z.string().min(1).max(320).nullable().default(null).describe("Omit or null for no authentication"),
   password: z.string().min(1).max(500).nullable().optional().describe("Omit to keep; null to remove"),
   from: address,
 });

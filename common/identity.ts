@@ -9,7 +9,7 @@ const email = z
   .max(254)
   .transform((v) => v.toLowerCase());
 const name = z.string().trim().min(1).max(200);
-const password = z.string().min(12, "must be at least 12 characters").max(1024);
+export const PasswordSchema = z.string().min(12, "must be at least 12 characters").max(1024);
 
 // ---- auth ----
 export const LoginSchema = z.strictObject({ email: z.string().max(254), password: z.string().max(1024) });
@@ -61,7 +61,7 @@ export const UserCreateSchema = z.strictObject({
   name,
   kind: UserKindSchema,
   organizationId: IdSchema.nullable().optional(),
-  password: password.optional(),
+  password: PasswordSchema.optional(),
   admin: z.boolean().optional(),
   roleIds: z.array(IdSchema).max(50).optional(),
 });
@@ -72,7 +72,7 @@ export const UserUpdateSchema = z.strictObject({
   email: email.optional(),
   name: name.optional(),
   organizationId: IdSchema.nullable().optional(),
-  password: password.optional(),
+  password: PasswordSchema.optional(),
   admin: z.boolean().optional(),
   active: z.boolean().optional(),
   roleIds: z.array(IdSchema).max(50).optional(),

@@ -59,6 +59,7 @@ Environment:
   STEWARD_WORKERS           run background workers in the server process (default true)
   STEWARD_SMTP_LISTEN       host:port of the built-in SMTP listener for incoming mail (default off)
   STEWARD_SMTP_ALLOW        hosts that may deliver to it: IPs or CIDR ranges, comma-separated (default 127.0.0.1,::1)
+  STEWARD_PUBLIC_URL        the address people reach Steward at, for links in e-mail (default http://localhost:PORT)
   STEWARD_SECRET_KEY        key for stored IMAP/SMTP passwords (default: STEWARD_DATA_DIR/secret.key)
   LOG_LEVEL                 fatal|error|warn|info|debug|trace|silent (default info)`,
   );

@@ -34,6 +34,8 @@ const ConfigSchema = z.object({
     .optional(),
   /** Hosts allowed to deliver to the SMTP listener (comma-separated IPs or CIDR ranges); default loopback only. */
   smtpAllow: z.string().default("127.0.0.1,::1"),
+  /** The address people reach Steward at, for links in e-mail (password reset, notifications); default http://localhost:PORT. */
+  publicUrl: z.url({ protocol: /^https?$/ }).optional(),
   /** Browser tests only: the server's clock runs ahead by the milliseconds written in this file. */
   testClockFile: z.string().min(1).optional(),
 });
@@ -55,6 +57,7 @@ const ENV_NAMES: Record<string, string> = {
   secretKey: "STEWARD_SECRET_KEY",
   smtpListen: "STEWARD_SMTP_LISTEN",
   smtpAllow: "STEWARD_SMTP_ALLOW",
+  publicUrl: "STEWARD_PUBLIC_URL",
 };
 
 /** Reads the environment once, at start; a bad value stops start-up with a clear message naming the variable. */
@@ -75,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretKey: env.STEWARD_SECRET_KEY || undefined,
     smtpListen: env.STEWARD_SMTP_LISTEN || undefined,
     smtpAllow: env.STEWARD_SMTP_ALLOW || undefined,
+    publicUrl: env.STEWARD_PUBLIC_URL || undefined,
   });
   if (parsed.success && parsed.data.testClockFile && env.NODE_ENV === "production") {
     throw new Error(

@@ -12,6 +12,7 @@ import { changeRoutes } from "./modules/changes/index.ts";
 import { cmdbRoutes, incidentPropagationConsumer, isBusinessService } from "./modules/cmdb/index.ts";
 import { emailRoutes, outboundPoller, replyMailConsumer } from "./modules/email/index.ts";
 import { authenticateRequest, identityHousekeeping, identityRoutes } from "./modules/identity/index.ts";
+import { changeReminderPoller, notificationConsumer, notificationRoutes } from "./modules/notifications/index.ts";
 import { calendarRoutes, slaPolicyRoutes } from "./modules/sla/index.ts";
 import { autoCloseTask, escalationPoller, slaRecomputeConsumer, ticketRoutes } from "./modules/tickets/index.ts";
 import type { Deps } from "./platform/deps.ts";
@@ -33,6 +34,7 @@ export function allRoutes(deps: Deps): AnyRoute[] {
     ...cmdbRoutes(deps),
     ...changeRoutes(deps),
     ...emailRoutes(deps),
+    ...notificationRoutes(deps),
   ];
 }
 
@@ -62,6 +64,8 @@ export function createDeps(config: Config, database: Database, log: Logger, now:
   deps.jobs.register(incidentPropagationConsumer(deps));
   deps.jobs.register(replyMailConsumer(deps));
   deps.jobs.poller(outboundPoller(deps));
+  deps.jobs.register(notificationConsumer(deps));
+  deps.jobs.poller(changeReminderPoller(deps));
   return deps;
 }
 

@@ -384,6 +384,46 @@ export interface MailOutboundTable {
   sent_at: NullableTimestamp;
 }
 
+export interface NotificationPrefsTable {
+  user_id: string;
+  rule: string;
+  email: boolean;
+  in_app: boolean;
+  updated_at: Generated<Date>;
+}
+
+export interface NotificationsTable {
+  id: Generated<string>;
+  user_id: string;
+  rule: string;
+  dedupe_key: string;
+  title: string;
+  body: string;
+  link: string | null;
+  entity_type: string | null;
+  entity_id: string | null;
+  read_at: Date | null;
+  created_at: Generated<Date>;
+}
+
+export interface NotificationTemplatesTable {
+  rule: string;
+  version: Generated<number>;
+  subject: string;
+  body: string;
+  updated_by: string | null;
+  updated_at: Generated<Date>;
+}
+
+export interface PasswordResetsTable {
+  token_hash: string;
+  user_id: string | null;
+  ip: string;
+  expires_at: Date;
+  used_at: Date | null;
+  created_at: Generated<Date>;
+}
+
 export interface MailAutoLogTable {
   address: string;
   ticket_id: string | null;
@@ -546,6 +586,7 @@ export interface ChangesTable {
   assignee_id: string | null;
   group_id: string | null;
   planned_start: NullableTimestamp;
+  start_reminded_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   planned_end: NullableTimestamp;
   actual_start: NullableTimestamp;
   actual_end: NullableTimestamp;
@@ -758,6 +799,10 @@ export interface DB {
   mail_quarantine: MailQuarantineTable;
   mail_outbound: MailOutboundTable;
   mail_auto_log: MailAutoLogTable;
+  notification_prefs: NotificationPrefsTable;
+  notifications: NotificationsTable;
+  notification_templates: NotificationTemplatesTable;
+  password_resets: PasswordResetsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -11,11 +11,13 @@ import { escapeHtml, textOf } from "../../platform/html.ts";
 import { type MailSender, userForSender } from "../identity/index.ts";
 import {
   addMailArticle,
+  articleMail,
   attachMailFiles,
   createMailTicket,
   linkRelated,
   type MailTicket,
   mayFollowUp,
+  setArticleMail,
   ticketById,
   ticketByNumber,
 } from "../tickets/index.ts";
@@ -171,12 +173,23 @@ async function intake(
         at: now,
       }));
       if (b.originalMessageId) {
-        await tx
+        const failed = await tx
           .updateTable("mail_outbound")
           .set({ state: "failed", last_error: text, updated_at: now })
           .where("message_id", "=", b.originalMessageId)
           .where("state", "in", ["sent", "sending", "queued"])
+          .returning("article_id")
           .execute();
+        // The article of the bounced reply shows it was not delivered, as a refusal while sending does.
+        for (const { article_id } of failed) {
+          const article = article_id ? await articleMail(tx, article_id) : undefined;
+          if (article_id && article?.mail) {
+            await setArticleMail(tx, article_id, {
+              ...(article.mail as Record<string, unknown>),
+              delivery: { state: "failed", error: text },
+            });
+          }
+        }
       }
     }
     await record(ticketId ? "bounce" : "bounce_unmatched", ticketId, articleId);

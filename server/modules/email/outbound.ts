@@ -5,7 +5,7 @@ import { appendAudit } from "../../platform/audit.ts";
 import { getBlob } from "../../platform/blobs.ts";
 import { systemContext } from "../../platform/context.ts";
 import type { Deps } from "../../platform/deps.ts";
-import type { DomainEvent } from "../../platform/events.ts";
+import { type DomainEvent, recordEvent } from "../../platform/events.ts";
 import { escapeHtml, textOf } from "../../platform/html.ts";
 import type { Consumer, Poller } from "../../platform/jobs.ts";
 import type { SecretBox } from "../../platform/secret-box.ts";
@@ -54,13 +54,18 @@ export async function queueMail(
     references?: string[];
     attachmentIds?: string[];
     dedupeKey: string;
+    /**
+     * Whether the per-recipient caps apply (default: to all automatic mail). Notifications to
+     * Steward's own users are not answers to anyone's mail, so they are not capped.
+     */
+    capped?: boolean;
   },
 ): Promise<{ id: string; messageId: string; state: "queued" | "suppressed" } | null> {
   const now = deps.now();
   const domain = m.from.address.slice(m.from.address.lastIndexOf("@") + 1) || "steward.invalid";
   const messageId = `${randomUUID()}@${domain}`;
   let suppressed: string | null = null;
-  if (m.automatic) {
+  if (m.automatic && m.capped !== false) {
     const own = await ownAddresses(tx);
     const caps = await mailLimits(tx);
     for (const r of [...m.to, ...(m.cc ?? [])]) {
@@ -116,7 +121,7 @@ export async function queueMail(
       created_at: now,
     })
     .execute();
-  if (m.automatic && !suppressed) {
+  if (m.automatic && m.capped !== false && !suppressed) {
     for (const r of [...message.to, ...message.cc]) {
       await tx
         .insertInto("mail_auto_log")
@@ -131,6 +136,13 @@ export async function queueMail(
       entityType: "mail_outbound",
       entityId: row.id,
       changes: { reason: [null, suppressed], recipients: [null, message.to.map((a) => a.address)] },
+    });
+    // Admins are told (notification rule `mail_suppressed`).
+    await recordEvent(tx, systemContext([], "email"), {
+      type: "mail.suppressed",
+      entityType: "mail_outbound",
+      entityId: row.id,
+      payload: { addresses: message.to.map((a) => a.address), reason: suppressed, day: now.toISOString().slice(0, 10) },
     });
   }
   return { id: row.id, messageId, state: suppressed ? "suppressed" : "queued" };

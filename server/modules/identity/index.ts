@@ -4,6 +4,7 @@ import type { Deps } from "../../platform/deps.ts";
 import { authenticate, SESSION_COOKIE } from "./auth-service.ts";
 import { deleteExpiredSessions, pruneLoginFailures } from "./repository.ts";
 
+export { permissionsFor } from "./auth-service.ts";
 export { createAdmin, ensureFirstAdmin } from "./bootstrap.ts";
 export { type MailSender, userForSender } from "./mail-senders.ts";
 export {

@@ -32,12 +32,13 @@ const ADMIN_PERMISSIONS: readonly Permission[] = [
   "customfield.manage",
   "cmdb.admin",
   "change.manage",
+  "mail.manage",
 ];
 
 /**
  * Whether the Admin area is offered: admins and anyone who may manage users, organizations, groups or
- * the service desk's settings (calendars, SLA policies, priority matrix, categories) or the CMDB's classes
- * and catalog.
+ * the service desk's settings (calendars, SLA policies, priority matrix, categories), the CMDB's classes
+ * and catalog, change management or e-mail.
  */
 export function canAdminister(me: Me | null): boolean {
   return !!me && (me.admin || ADMIN_PERMISSIONS.some((p) => me.permissions.includes(p)));
@@ -55,6 +56,7 @@ export function firstAdminPage(me: Me | null): string {
   if (can(me, "customfield.manage")) return "/admin/custom-fields";
   if (can(me, "cmdb.admin")) return "/admin/cmdb-classes";
   if (can(me, "change.manage")) return "/admin/change-settings";
+  if (can(me, "mail.manage")) return "/admin/mailboxes";
   return "/admin/custom-fields";
 }
 

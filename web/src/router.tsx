@@ -16,6 +16,10 @@ import { CmdbClassesPage } from "./pages/admin/cmdb/cmdb-classes-page.tsx";
 import { DiscoveryPage } from "./pages/admin/cmdb/discovery-page.tsx";
 import { ImportPage } from "./pages/admin/cmdb/import-page.tsx";
 import { RelationTypesPage } from "./pages/admin/cmdb/relation-types-page.tsx";
+import { MailboxesPage } from "./pages/admin/email/mailboxes-page.tsx";
+import { OutboundPage } from "./pages/admin/email/outbound-page.tsx";
+import { QuarantinePage } from "./pages/admin/email/quarantine-page.tsx";
+import { SmtpSettingsPage } from "./pages/admin/email/smtp-settings-page.tsx";
 import { GroupsPage } from "./pages/admin/groups-page.tsx";
 import { OrganizationsPage } from "./pages/admin/organizations-page.tsx";
 import { CalendarsPage } from "./pages/admin/settings/calendars-page.tsx";
@@ -286,6 +290,30 @@ const changeWindowsRoute = createRoute({
   beforeLoad: settingsGuard("change.manage"),
   component: ChangeWindowsPage,
 });
+const mailboxesRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "mailboxes",
+  beforeLoad: settingsGuard("mail.manage"),
+  component: MailboxesPage,
+});
+const mailQuarantineRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "mail-quarantine",
+  beforeLoad: settingsGuard("mail.manage"),
+  component: QuarantinePage,
+});
+const outgoingMailRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "outgoing-mail",
+  beforeLoad: settingsGuard("mail.manage"),
+  component: OutboundPage,
+});
+const smtpSettingsRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "smtp",
+  beforeLoad: settingsGuard("mail.manage"),
+  component: SmtpSettingsPage,
+});
 const usersRoute = createRoute({ getParentRoute: () => adminRoute, path: "users", component: UsersPage });
 const organizationsRoute = createRoute({
   getParentRoute: () => adminRoute,
@@ -348,6 +376,10 @@ const routeTree = rootRoute.addChildren([
       changeTemplatesRoute,
       cabRoute,
       changeWindowsRoute,
+      mailboxesRoute,
+      mailQuarantineRoute,
+      outgoingMailRoute,
+      smtpSettingsRoute,
     ]),
   ]),
   portalRoute.addChildren([portalHomeRoute, portalNewRoute, portalRequestRoute]),

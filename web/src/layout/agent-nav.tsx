@@ -14,10 +14,14 @@ import {
   IconGridDots,
   IconHome,
   IconHourglass,
+  IconInbox,
   IconLink,
   IconListDetails,
+  IconMailShare,
   IconRadar,
+  IconServer2,
   IconSettings,
+  IconShieldExclamation,
   IconTableImport,
   IconTemplate,
   IconTicket,
@@ -49,7 +53,11 @@ type AdminTo =
   | "/admin/change-settings"
   | "/admin/change-templates"
   | "/admin/change-cab"
-  | "/admin/change-windows";
+  | "/admin/change-windows"
+  | "/admin/mailboxes"
+  | "/admin/mail-quarantine"
+  | "/admin/outgoing-mail"
+  | "/admin/smtp";
 
 const MAIN: { to: To; label: string; icon: ReactNode }[] = [
   { to: "/", label: "Home", icon: <IconHome size={18} stroke={1.7} aria-hidden /> },
@@ -144,6 +152,24 @@ const CHANGES: AdminEntry[] = [
   },
 ];
 
+/** E-mail in and out. */
+const EMAIL: AdminEntry[] = [
+  { to: "/admin/mailboxes", label: "Mailboxes", icon: IconInbox, shown: (me) => can(me, "mail.manage") },
+  {
+    to: "/admin/mail-quarantine",
+    label: "Quarantine",
+    icon: IconShieldExclamation,
+    shown: (me) => can(me, "mail.manage"),
+  },
+  {
+    to: "/admin/outgoing-mail",
+    label: "Outgoing mail",
+    icon: IconMailShare,
+    shown: (me) => can(me, "mail.manage"),
+  },
+  { to: "/admin/smtp", label: "Mail server", icon: IconServer2, shown: (me) => can(me, "mail.manage") },
+];
+
 function isActive(pathname: string, to: string): boolean {
   return to === "/" ? pathname === "/" : pathname === to || pathname.startsWith(`${to}/`);
 }
@@ -173,6 +199,7 @@ export function AgentNav({ onNavigate }: { onNavigate: () => void }) {
   const desk = SERVICE_DESK.filter((e) => e.shown(me));
   const cmdb = CMDB.filter((e) => e.shown(me));
   const changes = CHANGES.filter((e) => e.shown(me));
+  const email = EMAIL.filter((e) => e.shown(me));
   return (
     <Stack gap={2}>
       {MAIN.filter(
@@ -219,6 +246,12 @@ export function AgentNav({ onNavigate }: { onNavigate: () => void }) {
             </Text>
           )}
           {changes.map(adminLink)}
+          {email.length > 0 && (
+            <Text fz={11} fw={600} c="dimmed" tt="uppercase" px="sm" pt="sm" pb={4}>
+              E-mail
+            </Text>
+          )}
+          {email.map(adminLink)}
         </NavLink>
       )}
     </Stack>

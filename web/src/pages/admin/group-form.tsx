@@ -15,6 +15,7 @@ export function GroupForm(props: { group: Group | null; onDone: () => void; onRe
   const queryClient = useQueryClient();
   const [name, setName] = useState(group?.name ?? "");
   const [description, setDescription] = useState(group?.description ?? "");
+  const [signature, setSignature] = useState(group?.signature ?? "");
   const [memberIds, setMemberIds] = useState<string[]>(group?.memberIds ?? []);
   const [roleIds, setRoleIds] = useState<string[]>(group?.roleIds ?? []);
   const [active, setActive] = useState(group?.active ?? true);
@@ -24,10 +25,11 @@ export function GroupForm(props: { group: Group | null; onDone: () => void; onRe
 
   const mutation = useMutation({
     mutationFn: async () => {
-      if (!group) return createGroup({ name: name.trim(), description, memberIds, roleIds });
+      if (!group) return createGroup({ name: name.trim(), description, signature, memberIds, roleIds });
       const body: GroupUpdate = { version: group.version };
       if (name.trim() !== group.name) body.name = name.trim();
       if (description !== group.description) body.description = description;
+      if (signature !== group.signature) body.signature = signature;
       if (!sameIds(memberIds, group.memberIds)) body.memberIds = memberIds;
       if (!sameIds(roleIds, group.roleIds)) body.roleIds = roleIds;
       if (active !== group.active) body.active = active;
@@ -41,7 +43,7 @@ export function GroupForm(props: { group: Group | null; onDone: () => void; onRe
     onError: (error) =>
       handleSaveError(error, {
         noun: "group",
-        fields: ["name", "description", "memberIds", "roleIds", "active"],
+        fields: ["name", "description", "signature", "memberIds", "roleIds", "active"],
         setFieldErrors: setErrors,
         onConflict: group ? onReload : undefined,
       }),
@@ -89,6 +91,22 @@ export function GroupForm(props: { group: Group | null; onDone: () => void; onRe
             clear("description");
           }}
           error={errors.description}
+          disabled={readOnly}
+        />
+        <Textarea
+          label="E-mail signature"
+          description="Plain text added under e-mail replies sent for this group"
+          placeholder={"Kind regards,\nThe service desk"}
+          autosize
+          minRows={3}
+          maxRows={8}
+          maxLength={4000}
+          value={signature}
+          onChange={(e) => {
+            setSignature(e.currentTarget.value);
+            clear("signature");
+          }}
+          error={errors.signature}
           disabled={readOnly}
         />
         <AgentMultiSelect

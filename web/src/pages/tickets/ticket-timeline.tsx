@@ -4,6 +4,7 @@ import type { Article } from "../../../../common/tickets.ts";
 import { initials } from "../../layout/user-menu.tsx";
 import { formatRelative } from "../../lib/format.ts";
 import { changesOf, eventSentence, mergedIntoOf, type Names, specialSentence } from "./event-sentence.ts";
+import { MailArticle } from "./mail-article.tsx";
 import { RichText } from "./rich-text.tsx";
 
 function When({ at }: { at: string }) {
@@ -79,7 +80,10 @@ function SystemEntry({ article, names }: { article: Article; names: Names }) {
   );
 }
 
-/** Replies, internal notes and system events (when `names` can name their people), oldest first. */
+/**
+ * Replies, internal notes and system events (when `names` can name their people), oldest first. E-mails
+ * show their envelope; agents (who pass `names`) may open the original message.
+ */
 export function TicketTimeline(props: { articles: Article[] | undefined; isLoading: boolean; names?: Names }) {
   const { articles, isLoading, names } = props;
   if (isLoading) {
@@ -103,6 +107,8 @@ export function TicketTimeline(props: { articles: Article[] | undefined; isLoadi
         <li key={a.id} data-kind={a.kind}>
           {a.kind === "system" && names ? (
             <SystemEntry article={a} names={names} />
+          ) : a.channel === "email" && a.mail ? (
+            <MailArticle article={a} mail={a.mail} agent={!!names} />
           ) : (
             <Message article={a} showKind={!!names} />
           )}

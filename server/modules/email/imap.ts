@@ -61,6 +61,8 @@ export async function fetchMailbox(
   const lock = await client.getMailboxLock(folder);
   let handled = 0;
   try {
+    // On a session that stayed open, the server reports mail that arrived since the last command.
+    await client.noop();
     const uids = (await client.search({ seen: false, deleted: false }, { uid: true })) || [];
     for (const uid of uids.slice(0, batch)) {
       const meta = await client.fetchOne(String(uid), { uid: true, size: true }, { uid: true });
@@ -167,6 +169,8 @@ export class ImapWatcher {
   private async watch(id: string, stopped: Promise<void>): Promise<void> {
     let client: ImapFlow | null = null;
     let wake: () => void = () => {};
+    // New mail announced while a fetch runs must not wait for the next poll.
+    let pending = false;
     try {
       while (!this.#stopped) {
         const row = await mailboxRow(this.deps.db as never, id);
@@ -176,9 +180,13 @@ export class ImapWatcher {
           if (!client?.usable) {
             client = imapClient(creds);
             client.on("error", (err: Error) => this.deps.log.warn({ err, mailboxId: id }, "IMAP connection error"));
-            client.on("exists", () => wake());
+            client.on("exists", () => {
+              pending = true;
+              wake();
+            });
             await client.connect();
           }
+          pending = false;
           await fetchMailbox(this.deps, client, id, creds.folder, creds.moveTo);
           await this.mark(id, null);
         } catch (err) {
@@ -191,6 +199,7 @@ export class ImapWatcher {
         const woken = new Promise<void>((resolve) => {
           wake = resolve;
         });
+        if (pending) wake();
         let timer: NodeJS.Timeout | undefined;
         await Promise.race([
           woken,

@@ -240,6 +240,56 @@ describe("e-mail intake", () => {
     expect(download.headers["content-disposition"]).toMatch(/^attachment/);
   });
 
+  it("reads encoded words, wrong and unknown charset labels, and RFC 2231 file names", async () => {
+    const sender = `${unique("juergen")}@${domain}`;
+    const raw = Buffer.concat([
+      Buffer.from(
+        [
+          `From: =?ISO-8859-1?Q?J=FCrgen_M=FCller?= <${sender}>`,
+          `To: ${address}`,
+          "Subject: =?ISO-8859-1?Q?Drucker_im_B=FCro?= =?UTF-8?B?4oCTIGthcHV0dA==?=",
+          `Message-ID: <${unique("cs")}@${domain}>`,
+          "MIME-Version: 1.0",
+          'Content-Type: multipart/mixed; boundary="X"',
+          "",
+          "--X",
+          // Labelled Latin-1, written in Windows-1252 (its curly quotes), as Outlook does.
+          'Content-Type: text/plain; charset="iso-8859-1"',
+          "Content-Transfer-Encoding: 8bit",
+          "",
+          "",
+        ].join("\r\n"),
+        "latin1",
+      ),
+      Buffer.from("Gr\xfc\xdfe, der Drucker \x93druckt\x94 nicht.\r\n", "latin1"),
+      // A charset nobody knows, holding UTF-8.
+      Buffer.from(["--X", 'Content-Type: text/plain; charset="x-unknown-8bit"', "", ""].join("\r\n")),
+      Buffer.from("Zweiter Teil: Stra\xc3\x9fe\r\n", "latin1"),
+      Buffer.from(
+        [
+          "--X",
+          "Content-Type: application/pdf",
+          "Content-Disposition: attachment; filename*=UTF-8''Pr%C3%BCfbericht%20%E2%82%AC.pdf",
+          "Content-Transfer-Encoding: base64",
+          "",
+          "JVBERi0xLjQK",
+          "--X--",
+          "",
+        ].join("\r\n"),
+      ),
+    ]);
+    const r = await receive(t.deps, { mailboxId, raw });
+    expect(r.outcome).toBe("created");
+    const ticket = (await agent.get(`/api/v1/tickets/${r.ticketId}`)).json();
+    expect(ticket.title).toBe("Drucker im Büro– kaputt");
+    expect(ticket.description).toContain("Grüße, der Drucker “druckt” nicht.");
+    expect(ticket.description).toContain("Zweiter Teil: Straße");
+    const requester = (await admin.get(`/api/v1/users/${ticket.requesterId}`)).json();
+    expect(requester.name).toBe("Jürgen Müller");
+    const articles = (await agent.get(`/api/v1/tickets/${r.ticketId}/articles`)).json().items;
+    expect(articles[0].mail.attachments.map((a: { filename: string }) => a.filename)).toEqual(["Prüfbericht €.pdf"]);
+  });
+
   it("quarantines what it cannot process, keeps the source, and lets an admin retry or discard", async () => {
     // 10,000 MIME parts: refused by the prescan, quickly.
     const boundary = "b";

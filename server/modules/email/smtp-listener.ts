@@ -82,10 +82,15 @@ export async function startSmtpListener(deps: Deps, listen: string, allow: strin
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
-      stream.on("data", (c: Buffer) => chunks.push(c));
+      let size = 0;
+      // Past the limit the rest is read and dropped: memory stays bounded, and the answer is 552.
+      stream.on("data", (c: Buffer) => {
+        size += c.length;
+        if (size <= limits.maxBytes) chunks.push(c);
+      });
       stream.on("error", (err) => callback(err));
       stream.on("end", () => {
-        if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) {
+        if (size > limits.maxBytes || (stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) {
           return callback(new SmtpError(`message larger than ${limits.maxBytes} bytes`, 552));
         }
         const raw = Buffer.concat(chunks);

@@ -12,7 +12,12 @@ import { changeRoutes } from "./modules/changes/index.ts";
 import { cmdbRoutes, incidentPropagationConsumer, isBusinessService } from "./modules/cmdb/index.ts";
 import { emailRoutes, outboundPoller, replyMailConsumer } from "./modules/email/index.ts";
 import { authenticateRequest, identityHousekeeping, identityRoutes } from "./modules/identity/index.ts";
-import { changeReminderPoller, notificationConsumer, notificationRoutes } from "./modules/notifications/index.ts";
+import {
+  changeReminderPoller,
+  closeNotificationStreams,
+  notificationConsumer,
+  notificationRoutes,
+} from "./modules/notifications/index.ts";
 import { calendarRoutes, slaPolicyRoutes } from "./modules/sla/index.ts";
 import { autoCloseTask, escalationPoller, slaRecomputeConsumer, ticketRoutes } from "./modules/tickets/index.ts";
 import type { Deps } from "./platform/deps.ts";
@@ -79,6 +84,8 @@ export async function createHttpApp(
     version: VERSION,
     ...options,
   });
+  // Open event streams would hold the server open on shutdown.
+  app.addHook("preClose", async () => closeNotificationStreams(app));
   // Writes commit before the response goes out; tell the in-process dispatcher.
   app.addHook("onResponse", async (request) => {
     if (request.method !== "GET" && request.method !== "HEAD") deps.jobs.nudge();

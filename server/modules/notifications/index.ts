@@ -1,2 +1,2 @@
 export { changeReminderPoller, notificationConsumer, remindStartingChanges } from "./consumer.ts";
-export { notificationRoutes } from "./routes.ts";
+export { closeNotificationStreams, notificationRoutes } from "./routes.ts";

@@ -4,7 +4,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminClient, type Client, createUser, PASSWORD, signIn, unique } from "../../../test/helpers/api.ts";
 import { createTestApp, type TestApp } from "../../../test/helpers/test-app.ts";
-import { notificationConsumer, remindStartingChanges } from "./index.ts";
+import { closeNotificationStreams, notificationConsumer, remindStartingChanges } from "./index.ts";
 
 /** Runs the notification consumer over every event so far, as the workers would (each event once). */
 async function runNotifications(t: TestApp): Promise<void> {
@@ -276,19 +276,20 @@ describe("notifications", () => {
       .join("; ");
     const events: number[] = [];
     let contentType = "";
-    const req = http.get(
-      { host: "127.0.0.1", port, path: "/api/v1/me/notifications/stream", headers: { cookie } },
-      (res) => {
-        contentType = String(res.headers["content-type"]);
-        let buffer = "";
-        res.on("data", (chunk: Buffer) => {
-          buffer += chunk.toString();
-          for (const m of buffer.matchAll(/event: unread\ndata: (\{[^\n]*\})\n\n/g))
-            events.push(JSON.parse(m[1] ?? "{}").unread);
-          buffer = buffer.slice(buffer.lastIndexOf("\n\n") + 2);
-        });
-      },
-    );
+    let ended = false;
+    http.get({ host: "127.0.0.1", port, path: "/api/v1/me/notifications/stream", headers: { cookie } }, (res) => {
+      contentType = String(res.headers["content-type"]);
+      res.on("end", () => {
+        ended = true;
+      });
+      let buffer = "";
+      res.on("data", (chunk: Buffer) => {
+        buffer += chunk.toString();
+        for (const m of buffer.matchAll(/event: unread\ndata: (\{[^\n]*\})\n\n/g))
+          events.push(JSON.parse(m[1] ?? "{}").unread);
+        buffer = buffer.slice(buffer.lastIndexOf("\n\n") + 2);
+      });
+    });
     const waitFor = async (n: number) => {
       const deadline = Date.now() + 10_000;
       while (events.length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -305,8 +306,12 @@ describe("notifications", () => {
     });
     await runNotifications(t);
     await waitFor(2);
-    req.destroy();
     expect(events[1]).toBe(start + 1);
+    // On shutdown the server ends its streams (else closing would wait for them forever).
+    closeNotificationStreams(t.app);
+    const deadline = Date.now() + 5_000;
+    while (!ended && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(ended).toBe(true);
 
     const anonymous = await new Promise<number>((resolve) =>
       http.get({ host: "127.0.0.1", port, path: "/api/v1/me/notifications/stream" }, (res) => {

@@ -43,9 +43,20 @@ const IdParams = z.strictObject({ id: IdSchema });
  * it changes in this process (re-read shortly after, when the change has committed), and a re-read
  * every 20 s for changes made on other nodes.
  */
+const openStreams = new WeakMap<object, Set<FastifyReply["raw"]>>();
+
+/** Ends the app's open streams (it is shutting down; browsers reconnect elsewhere or later). */
+export function closeNotificationStreams(app: object): void {
+  for (const res of openStreams.get(app) ?? []) res.end();
+  openStreams.delete(app);
+}
+
 function stream(deps: Deps, ctx: RequestContext, reply: FastifyReply) {
   reply.hijack();
   const res = reply.raw;
+  const open = openStreams.get(reply.server) ?? new Set();
+  openStreams.set(reply.server, open);
+  open.add(res);
   res.writeHead(200, {
     "content-type": "text/event-stream; charset=utf-8",
     "cache-control": "no-store",
@@ -84,6 +95,7 @@ function stream(deps: Deps, ctx: RequestContext, reply: FastifyReply) {
   void push();
   res.on("close", () => {
     closed = true;
+    open.delete(res);
     liveBus.off(channel, soon);
     clearInterval(every);
     for (const t of timers) clearTimeout(t);

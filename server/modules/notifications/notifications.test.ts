@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminClient, type Client, createUser, PASSWORD, signIn, unique } from "../../../test/helpers/api.ts";
+import { noRisk } from "../../../test/helpers/changes.ts";
 import { createTestApp, type TestApp } from "../../../test/helpers/test-app.ts";
 import { closeNotificationStreams, notificationConsumer, remindStartingChanges } from "./index.ts";
 
@@ -196,6 +197,45 @@ describe("notifications", () => {
     expect((await notes(outsider)).items).toHaveLength(0);
   });
 
+  it("tells the group of an unassigned ticket about its SLA warning and breach, once each", async () => {
+    const ticket = (
+      await admin.post("/api/v1/tickets", {
+        type: "incident",
+        title: "Mail server slow",
+        impact: 2,
+        urgency: 2,
+        groupId,
+      })
+    ).json();
+    for (const kind of ["warning", "breached"]) {
+      // As the escalation scan records them (tickets/sla.ts `announce`).
+      await t.deps.db
+        .insertInto("outbox")
+        .values({
+          type: `ticket.sla_${kind}`,
+          entity_type: "ticket",
+          entity_id: ticket.id,
+          payload: JSON.stringify({
+            target: "resolution",
+            dueAt: "2026-12-07T14:00:00.000Z",
+            groupId,
+            assigneeId: null,
+          }),
+          actor_id: null,
+          request_id: null,
+          source: "system",
+        })
+        .execute();
+    }
+    await runNotifications(t);
+    for (const c of [alice, bob]) {
+      const items = (await notes(c)).items.filter((n) => n.link === `/tickets/${ticket.id}`);
+      expect(items.map((n) => n.rule).sort()).toEqual(["sla_breach", "sla_warning", "ticket_new_in_group"]);
+      expect(items.find((n) => n.rule === "sla_breach")?.title).toBe(`[${ticket.number}] SLA breached: resolution`);
+      expect(items.find((n) => n.rule === "sla_warning")?.body).toContain("is due 2026-12-07 14:00 UTC");
+    }
+  });
+
   it("marks read one at a time or all at once, only the caller's own", async () => {
     const before = await notes(bob);
     expect(before.unread).toBeGreaterThanOrEqual(3);
@@ -320,6 +360,51 @@ describe("notifications", () => {
       }),
     );
     expect(anonymous).toBe(401);
+  });
+
+  it("asks the CAB members who may decide when a change goes to authorization, not the one who moved it", async () => {
+    const classes = (await admin.get("/api/v1/cmdb/classes")).json().items as { id: string; code: string }[];
+    const ci = (
+      await admin.post("/api/v1/cmdb/cis", {
+        classId: classes.find((c) => c.code === "server")?.id,
+        name: unique("srv"),
+      })
+    ).json();
+    const set = await admin.post("/api/v1/change-approver-sets", {
+      name: unique("CAB"),
+      userIds: [bobUser.id, outsiderUser.id],
+      rule: "any",
+    });
+    expect(set.statusCode, set.body).toBe(201);
+    const start = new Date(t.clock.now().getTime() + 72 * 3_600_000);
+    const created = await alice.post("/api/v1/changes", {
+      type: "normal",
+      title: "Upgrade the storage firmware",
+      description: "Firmware 9.2",
+      justification: "Vendor advisory",
+      ownerId: aliceUser.id,
+      ciIds: [ci.id],
+      rollbackPlan: "Reflash 9.1",
+      riskAnswers: await noRisk(admin),
+      plannedStart: start.toISOString(),
+      plannedEnd: new Date(start.getTime() + 2 * 3_600_000).toISOString(),
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const change = created.json();
+    for (const to of ["assessment", "authorization"]) {
+      const moved = await alice.post(`/api/v1/changes/${change.id}/transitions`, { to });
+      expect(moved.statusCode, moved.body).toBe(200);
+    }
+    await runNotifications(t);
+    for (const c of [bob, outsider]) {
+      const asked = (await notes(c)).items.filter((n) => n.rule === "approval_requested");
+      expect(asked).toHaveLength(1);
+      expect(asked[0]).toMatchObject({
+        title: `[${change.number}] Approval requested: Upgrade the storage firmware`,
+        link: `/changes/${change.id}`,
+      });
+    }
+    expect((await notes(alice)).items.filter((n) => n.rule === "approval_requested")).toHaveLength(0);
   });
 
   it("reminds owner and implementer of a change starting within the hour, once per planned start", async () => {

@@ -21,6 +21,7 @@ import { OutboundPage } from "./pages/admin/email/outbound-page.tsx";
 import { QuarantinePage } from "./pages/admin/email/quarantine-page.tsx";
 import { SmtpSettingsPage } from "./pages/admin/email/smtp-settings-page.tsx";
 import { GroupsPage } from "./pages/admin/groups-page.tsx";
+import { NotificationTemplatesPage } from "./pages/admin/notification-templates-page.tsx";
 import { OrganizationsPage } from "./pages/admin/organizations-page.tsx";
 import { CalendarsPage } from "./pages/admin/settings/calendars-page.tsx";
 import { CategoriesPage } from "./pages/admin/settings/categories-page.tsx";
@@ -39,11 +40,15 @@ import { CiPageSearchSchema, CiSearchSchema } from "./pages/cmdb/ci-search.ts";
 import { CisPage } from "./pages/cmdb/cis-page.tsx";
 import { ComingSoonPage } from "./pages/coming-soon-page.tsx";
 import { ErrorPage, NotFoundPage, PendingPage } from "./pages/fallback-pages.tsx";
+import { ForgotPasswordPage } from "./pages/forgot-password-page.tsx";
 import { HomePage } from "./pages/home-page.tsx";
 import { LoginPage } from "./pages/login-page.tsx";
+import { NotificationSettingsPage } from "./pages/notifications/notification-settings-page.tsx";
+import { NotificationsPage } from "./pages/notifications/notifications-page.tsx";
 import { NewRequestPage } from "./pages/portal/new-request-page.tsx";
 import { PortalHomePage } from "./pages/portal/portal-home-page.tsx";
 import { RequestPage } from "./pages/portal/request-page.tsx";
+import { ResetPasswordPage } from "./pages/reset-password-page.tsx";
 import { TicketPage } from "./pages/tickets/ticket-page.tsx";
 import { TicketSearchSchema } from "./pages/tickets/ticket-views.ts";
 import { TicketsPage } from "./pages/tickets/tickets-page.tsx";
@@ -76,6 +81,18 @@ const loginRoute = createRoute({
     if (me) throw redirect({ href: safeRedirect(search.redirect, me) });
   },
   component: LoginPage,
+});
+
+/** Signed-out pages for a forgotten password; the mailed link carries its token in the fragment. */
+const forgotPasswordRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "forgot-password",
+  component: ForgotPasswordPage,
+});
+const resetPasswordRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "reset-password",
+  component: ResetPasswordPage,
 });
 
 // ---- agent workspace ----
@@ -180,6 +197,16 @@ const reportsRoute = createRoute({
 });
 
 const tokensRoute = createRoute({ getParentRoute: () => agentRoute, path: "account/tokens", component: TokensPage });
+const notificationSettingsRoute = createRoute({
+  getParentRoute: () => agentRoute,
+  path: "account/notifications",
+  component: NotificationSettingsPage,
+});
+const notificationsRoute = createRoute({
+  getParentRoute: () => agentRoute,
+  path: "notifications",
+  component: NotificationsPage,
+});
 
 const adminRoute = createRoute({
   getParentRoute: () => agentRoute,
@@ -314,6 +341,12 @@ const smtpSettingsRoute = createRoute({
   beforeLoad: settingsGuard("mail.manage"),
   component: SmtpSettingsPage,
 });
+const notificationTemplatesRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "notification-templates",
+  beforeLoad: settingsGuard("mail.manage"),
+  component: NotificationTemplatesPage,
+});
 const usersRoute = createRoute({ getParentRoute: () => adminRoute, path: "users", component: UsersPage });
 const organizationsRoute = createRoute({
   getParentRoute: () => adminRoute,
@@ -342,6 +375,8 @@ const portalRequestRoute = createRoute({
 
 const routeTree = rootRoute.addChildren([
   loginRoute,
+  forgotPasswordRoute,
+  resetPasswordRoute,
   agentRoute.addChildren([
     homeRoute,
     ticketsRoute,
@@ -357,6 +392,8 @@ const routeTree = rootRoute.addChildren([
     knowledgeRoute,
     reportsRoute,
     tokensRoute,
+    notificationSettingsRoute,
+    notificationsRoute,
     adminRoute.addChildren([
       adminIndexRoute,
       usersRoute,
@@ -380,6 +417,7 @@ const routeTree = rootRoute.addChildren([
       mailQuarantineRoute,
       outgoingMailRoute,
       smtpSettingsRoute,
+      notificationTemplatesRoute,
     ]),
   ]),
   portalRoute.addChildren([portalHomeRoute, portalNewRoute, portalRequestRoute]),

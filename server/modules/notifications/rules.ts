@@ -33,7 +33,7 @@ export const RULES: Record<NotificationRuleId, RuleDef> = {
     defaults: { email: false, inApp: true },
     audience: "agent",
     subject: "[{{ticket.number}}] New: {{ticket.title}}",
-    body: "Hello {{recipient.name}},\n\n{{ticket.requester}} opened {{ticket.number}} in {{ticket.group}}:\n{{ticket.title}} (priority {{ticket.priority}})\n\n{{ticket.link}}",
+    body: "Hello {{recipient.name}},\n\n{{actor.name}} opened {{ticket.number}} in {{ticket.group}}:\n{{ticket.title}} (priority {{ticket.priority}})\n\n{{ticket.link}}",
     sample: { ticket, recipient, actor },
   },
   ticket_assigned: {

@@ -1,6 +1,7 @@
 import { NavLink, Stack, Text } from "@mantine/core";
 import {
   IconArrowsExchange,
+  IconBellCog,
   IconBook2,
   IconBoxModel2,
   IconBuildingSkyscraper,
@@ -57,7 +58,8 @@ type AdminTo =
   | "/admin/mailboxes"
   | "/admin/mail-quarantine"
   | "/admin/outgoing-mail"
-  | "/admin/smtp";
+  | "/admin/smtp"
+  | "/admin/notification-templates";
 
 const MAIN: { to: To; label: string; icon: ReactNode }[] = [
   { to: "/", label: "Home", icon: <IconHome size={18} stroke={1.7} aria-hidden /> },
@@ -168,6 +170,12 @@ const EMAIL: AdminEntry[] = [
     shown: (me) => can(me, "mail.manage"),
   },
   { to: "/admin/smtp", label: "Mail server", icon: IconServer2, shown: (me) => can(me, "mail.manage") },
+  {
+    to: "/admin/notification-templates",
+    label: "Notification templates",
+    icon: IconBellCog,
+    shown: (me) => can(me, "mail.manage"),
+  },
 ];
 
 function isActive(pathname: string, to: string): boolean {

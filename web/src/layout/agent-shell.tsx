@@ -1,6 +1,7 @@
 import { AppShell, Burger, Group, ScrollArea, Text } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { Outlet } from "@tanstack/react-router";
+import { NotificationBell } from "../pages/notifications/notification-bell.tsx";
 import { AgentNav } from "./agent-nav.tsx";
 import { Logo } from "./logo.tsx";
 import { UserMenu } from "./user-menu.tsx";
@@ -30,7 +31,10 @@ export function AgentShell() {
             />
             <Logo subtitle="Service desk" />
           </Group>
-          <UserMenu />
+          <Group gap={4} wrap="nowrap">
+            <NotificationBell />
+            <UserMenu />
+          </Group>
         </Group>
       </AppShell.Header>
       <AppShell.Navbar

@@ -7,7 +7,7 @@ import {
   useComputedColorScheme,
   useMantineColorScheme,
 } from "@mantine/core";
-import { IconChevronDown, IconKey, IconLogout, IconMoon, IconSun } from "@tabler/icons-react";
+import { IconBell, IconChevronDown, IconKey, IconLogout, IconMoon, IconSun } from "@tabler/icons-react";
 import { Link } from "@tanstack/react-router";
 import { useLogout, useMe } from "../auth.tsx";
 
@@ -50,9 +50,14 @@ export function UserMenu({ withTokens = true }: { withTokens?: boolean }) {
         </Menu.Label>
         <Menu.Divider />
         {withTokens && (
-          <Menu.Item component={Link} to="/account/tokens" leftSection={<IconKey size={16} aria-hidden />}>
-            API tokens
-          </Menu.Item>
+          <>
+            <Menu.Item component={Link} to="/account/notifications" leftSection={<IconBell size={16} aria-hidden />}>
+              Notification settings
+            </Menu.Item>
+            <Menu.Item component={Link} to="/account/tokens" leftSection={<IconKey size={16} aria-hidden />}>
+              API tokens
+            </Menu.Item>
+          </>
         )}
         <Menu.Item
           leftSection={scheme === "dark" ? <IconSun size={16} aria-hidden /> : <IconMoon size={16} aria-hidden />}

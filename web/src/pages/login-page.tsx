@@ -1,8 +1,21 @@
-import { Alert, Box, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from "@mantine/core";
+import {
+  Alert,
+  Anchor,
+  Box,
+  Button,
+  Center,
+  Group,
+  Paper,
+  PasswordInput,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from "@mantine/core";
 import { useDocumentTitle } from "@mantine/hooks";
 import { IconAlertCircle } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useNavigate, useSearch } from "@tanstack/react-router";
+import { Link, useNavigate, useSearch } from "@tanstack/react-router";
 import { type FormEvent, useState } from "react";
 import { ApiError, isApiError } from "../api/client.ts";
 import { login } from "../api/identity.ts";
@@ -88,15 +101,17 @@ export function LoginPage() {
                 }}
                 error={fieldErrors.password}
               />
+              <Group justify="flex-end" mt={-8}>
+                <Anchor component={Link} to="/forgot-password" fz="sm">
+                  Forgot password?
+                </Anchor>
+              </Group>
               <Button type="submit" fullWidth size="md" loading={mutation.isPending}>
                 Log in
               </Button>
             </Stack>
           </form>
         </Paper>
-        <Text c="dimmed" fz="xs" ta="center" mt="lg">
-          Forgot your password? Ask your Steward administrator to set a new one.
-        </Text>
       </Box>
     </Center>
   );

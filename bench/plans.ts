@@ -30,6 +30,7 @@ import { CompiledQuery, sql } from "kysely";
 import pino from "pino";
 import { TICKET_SORTS } from "../common/tickets.ts";
 import type { AnyRoute } from "../server/http/route.ts";
+import { encodeCursor } from "../server/platform/pagination.ts";
 import { createDeps, createHttpApp } from "../server/runtime.ts";
 import { type DatasetMarker, datasetOf, parseSize, type Size } from "./lib/dataset.ts";
 import { formatDuration } from "./lib/progress.ts";
@@ -54,6 +55,13 @@ interface Probe {
 const ROUTE_EXCLUSIONS: Record<string, string> = {
   "GET /api/v1/attachments/:id":
     "reads one attachment and its blob by primary key; the dataset has no attachments (the ticket's attachment list is covered)",
+  "GET /api/v1/attachments/:id/inline": "the same reads as GET /api/v1/attachments/:id, for inline images of e-mail",
+  "GET /api/v1/mailboxes/:id": "one mailbox by primary key; the dataset has no mailboxes",
+  "GET /api/v1/mail/quarantine/:id/raw": "one quarantined message and its blob by primary key; the dataset has none",
+  "GET /api/v1/tickets/:id/articles/:articleId/source":
+    "one article and its stored source by primary key; the dataset has no e-mail articles",
+  "GET /api/v1/me/notifications/stream":
+    "an event stream that stays open; its one statement is the unread count, covered by GET /api/v1/me/notifications/unread",
 };
 
 /** Query parameters of covered list routes that no request uses, each with the reason. */
@@ -728,6 +736,8 @@ async function buildProbes(target: Target, marker: DatasetMarker, feedPath: stri
     p.push({ route: `${extra.method ?? "GET"} ${route}`, label, as, path: pathname, ...extra });
 
   // ---- identity ----
+  // A cursor as the list routes make them (the dataset has no mail or notifications to page through).
+  const cursorAt = enc(encodeCursor([new Date(now).toISOString(), "ffffffff-ffff-ffff-ffff-ffffffffffff"]));
   add("/api/v1/me", "me", "agent", "/api/v1/me");
   add("/api/v1/me/tokens", "my API tokens", "agent", "/api/v1/me/tokens");
   add("/api/v1/users", "users", "admin", "/api/v1/users?limit=50", { page2: true });
@@ -752,6 +762,32 @@ async function buildProbes(target: Target, marker: DatasetMarker, feedPath: stri
   add("/api/v1/groups", "groups: active", "admin", "/api/v1/groups?active=true");
   add("/api/v1/groups/:id", "group", "agent", `/api/v1/groups/${busyGroup}`);
   add("/api/v1/roles", "roles", "admin", "/api/v1/roles");
+
+  // ---- e-mail and notifications ----
+  add("/api/v1/mailboxes", "mailboxes", "admin", "/api/v1/mailboxes?limit=50");
+  add(
+    "/api/v1/mailboxes",
+    "mailboxes: page 2",
+    "admin",
+    `/api/v1/mailboxes?limit=50&cursor=${enc(encodeCursor(["Desk", "ffffffff-ffff-ffff-ffff-ffffffffffff"]))}`,
+  );
+  add("/api/v1/mail/quarantine", "quarantine: held", "admin", "/api/v1/mail/quarantine?state=held&limit=50");
+  add("/api/v1/mail/quarantine", "quarantine: page 2", "admin", `/api/v1/mail/quarantine?limit=50&cursor=${cursorAt}`);
+  add("/api/v1/mail/outbound", "outgoing mail", "admin", "/api/v1/mail/outbound?limit=50");
+  add("/api/v1/mail/outbound", "outgoing mail: failed", "admin", "/api/v1/mail/outbound?state=failed&limit=50");
+  add("/api/v1/mail/outbound", "outgoing mail: page 2", "admin", `/api/v1/mail/outbound?limit=50&cursor=${cursorAt}`);
+  add("/api/v1/settings/smtp", "mail server settings", "admin", "/api/v1/settings/smtp");
+  add("/api/v1/notification-rules", "my notification rules", "agent", "/api/v1/notification-rules");
+  add("/api/v1/me/notifications", "my notifications", "agent", "/api/v1/me/notifications?limit=50");
+  add("/api/v1/me/notifications", "my notifications: unread", "agent", "/api/v1/me/notifications?unread=true&limit=50");
+  add(
+    "/api/v1/me/notifications",
+    "my notifications: page 2",
+    "agent",
+    `/api/v1/me/notifications?limit=50&cursor=${cursorAt}`,
+  );
+  add("/api/v1/me/notifications/unread", "my unread count", "agent", "/api/v1/me/notifications/unread");
+  add("/api/v1/notification-templates", "notification templates", "admin", "/api/v1/notification-templates");
   add("/api/v1/audit", "audit trail", "admin", "/api/v1/audit?limit=50", { page2: true });
   add("/api/v1/audit", "audit: tickets", "admin", "/api/v1/audit?entityType=ticket");
   add("/api/v1/audit", "audit: one ticket", "admin", `/api/v1/audit?entityType=ticket&entityId=${refs.bigTicketId}`);

@@ -65,7 +65,7 @@ create table mail_quarantine (
   received_at timestamptz not null default now(),
   updated_at timestamptz not null default now()
 );
-create index mail_quarantine_state on mail_quarantine (state, received_at desc, id);
+create index mail_quarantine_state on mail_quarantine (state, received_at desc, id desc);
 
 -- Outgoing mail: one row per mail, keyed so that one event never sends a mail twice.
 create table mail_outbound (
@@ -91,7 +91,8 @@ create table mail_outbound (
 );
 create index mail_outbound_ticket on mail_outbound (ticket_id, created_at);
 create index mail_outbound_pending on mail_outbound (next_attempt_at) where state in ('queued', 'sending');
-create index mail_outbound_state on mail_outbound (state, created_at desc, id);
+create index mail_outbound_state on mail_outbound (state, created_at desc, id desc);
+create index mail_outbound_created on mail_outbound (created_at desc, id desc);
 
 -- Automatic mail per recipient, for the caps that stop a loop (per ticket per 10 minutes, per day).
 create table mail_auto_log (

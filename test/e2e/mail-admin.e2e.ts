@@ -1,62 +1,13 @@
-import net from "node:net";
 import nodemailer, { type SendMailOptions } from "nodemailer";
 import type { Browser, Locator, Page } from "playwright-core";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hidden, launchBrowser, logInAt, type OpenedPage, runInPage, visible } from "./support/browser.ts";
+import { freePort, type Sink, startSink } from "./support/mail.ts";
 import { type StewardServer, startServer } from "./support/server.ts";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.unref();
-    probe.on("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-interface Received {
-  to: string[];
-  raw: string;
-}
-
-/**
- * The outgoing mail server Steward is pointed at: it takes mail for anyone but addresses starting with
- * "refuse-", which it rejects for good (550), so a failed delivery shows too.
- */
-async function startSink(port: number): Promise<{ server: SMTPServer; received: Received[] }> {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS", "AUTH"],
-    logger: false,
-    onRcptTo(address, _session, callback) {
-      if (address.address.startsWith("refuse-")) {
-        callback(Object.assign(new Error("5.1.1 Mailbox unavailable"), { responseCode: 550 }));
-        return;
-      }
-      callback();
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (c: Buffer) => chunks.push(c));
-      stream.on("end", () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString() });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  return { server, received };
-}
 
 let server: StewardServer;
 let browser: Browser;
-let sink: { server: SMTPServer; received: Received[] };
+let sink: Sink;
 let listenPort: number;
 let sinkPort: number;
 
@@ -71,7 +22,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
-  await new Promise<void>((resolve) => (sink?.server ? sink.server.close(() => resolve()) : resolve()));
+  await sink?.close();
 });
 
 const withPage = (name: string, body: (p: OpenedPage) => Promise<void>) => runInPage(browser, server.url, name, body);

@@ -1,52 +1,13 @@
-import net from "node:net";
 import { simpleParser } from "mailparser";
 import type { Browser, Page } from "playwright-core";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hidden, launchBrowser, logIn, logInAt, logOut, openPage, runInPage, visible } from "./support/browser.ts";
+import { freePort, type Sink, startSink } from "./support/mail.ts";
 import { type StewardServer, startServer } from "./support/server.ts";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.unref();
-    probe.on("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-interface Received {
-  to: string[];
-  raw: string;
-}
-
-/** The outgoing mail server Steward is pointed at: it takes every mail and keeps it. */
-async function startSink(port: number): Promise<{ server: SMTPServer; received: Received[] }> {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS", "AUTH"],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (c: Buffer) => chunks.push(c));
-      stream.on("end", () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString() });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  return { server, received };
-}
 
 let server: StewardServer;
 let browser: Browser;
-let sink: { server: SMTPServer; received: Received[] };
+let sink: Sink;
 let sinkPort: number;
 
 beforeAll(async () => {
@@ -59,7 +20,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
-  await new Promise<void>((resolve) => (sink?.server ? sink.server.close(() => resolve()) : resolve()));
+  await sink?.close();
 });
 
 interface Json {

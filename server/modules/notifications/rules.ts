@@ -23,6 +23,14 @@ const ticket = {
   requester: "Jane Doe",
   link: "https://steward.example/tickets/0b0e8a52-8d57-4c8e-9a5e-61c2b1f0c5a1",
 };
+const change = {
+  number: "CHG-000042",
+  title: "Replace core switch sw-core-01",
+  plannedStart: "2026-12-08 22:00 UTC",
+  plannedEnd: "2026-12-09 01:00 UTC",
+  risk: "high",
+  link: "https://steward.example/changes/3f0c2c1e-9b7a-4bd2-9d5e-0a3c8c7f6b11",
+};
 const recipient = { name: "Alex Agent" };
 const actor = { name: "Jane Doe" };
 
@@ -98,18 +106,7 @@ export const RULES: Record<NotificationRuleId, RuleDef> = {
     audience: "agent",
     subject: "[{{change.number}}] Approval requested: {{change.title}}",
     body: "Hello {{recipient.name}},\n\n{{change.number}} ({{change.title}}) waits for your approval.\nPlanned {{change.plannedStart}} to {{change.plannedEnd}}, risk {{change.risk}}.\n\n{{change.link}}",
-    sample: {
-      recipient,
-      actor,
-      change: {
-        number: "CHG-000042",
-        title: "Replace core switch sw-core-01",
-        plannedStart: "2026-12-08 22:00 UTC",
-        plannedEnd: "2026-12-09 01:00 UTC",
-        risk: "high",
-        link: "https://steward.example/changes/3f0c2c1e-9b7a-4bd2-9d5e-0a3c8c7f6b11",
-      },
-    },
+    sample: { recipient, actor, change },
   },
   change_starting: {
     label: "Change starting soon",
@@ -118,18 +115,7 @@ export const RULES: Record<NotificationRuleId, RuleDef> = {
     audience: "agent",
     subject: "[{{change.number}}] Starts {{change.plannedStart}}: {{change.title}}",
     body: "Hello {{recipient.name}},\n\n{{change.number}} ({{change.title}}) starts {{change.plannedStart}} and should end {{change.plannedEnd}}.\n\n{{change.link}}",
-    sample: {
-      recipient,
-      actor,
-      change: {
-        number: "CHG-000042",
-        title: "Replace core switch sw-core-01",
-        plannedStart: "2026-12-08 22:00 UTC",
-        plannedEnd: "2026-12-09 01:00 UTC",
-        risk: "high",
-        link: "https://steward.example/changes/3f0c2c1e-9b7a-4bd2-9d5e-0a3c8c7f6b11",
-      },
-    },
+    sample: { recipient, actor, change },
   },
   mail_suppressed: {
     label: "Automatic mail stopped",

@@ -61,7 +61,8 @@ function buildUrl(path: string, query?: Record<string, QueryValue>): string {
   return `/api/v1${path}${qs ? `?${qs}` : ""}`;
 }
 
-async function toApiError(response: Response): Promise<ApiError> {
+/** The problem+json of a failed response, or a generic one when the body is not that. */
+export async function toApiError(response: Response): Promise<ApiError> {
   let parsed: Problem | null = null;
   try {
     const result = ProblemSchema.safeParse(await response.json());

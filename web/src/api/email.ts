@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { ProblemSchema } from "../../../common/api.ts";
 import {
   type MailboxCreateSchema,
   MailboxListSchema,
@@ -14,7 +13,7 @@ import {
   SmtpSettingsSchema,
   type SmtpSettingsUpdateSchema,
 } from "../../../common/email.ts";
-import { ApiError, request, requestVoid } from "./client.ts";
+import { ApiError, request, requestVoid, toApiError } from "./client.ts";
 
 const id = encodeURIComponent;
 
@@ -113,22 +112,6 @@ export async function fetchText(url: string, signal?: AbortSignal): Promise<stri
       detail: "Steward could not be reached. Check your connection and try again.",
     });
   }
-  if (!response.ok) {
-    let problem: z.infer<typeof ProblemSchema> | null = null;
-    try {
-      const parsed = ProblemSchema.safeParse(await response.json());
-      if (parsed.success) problem = parsed.data;
-    } catch {
-      // not JSON
-    }
-    throw new ApiError(
-      problem ?? {
-        type: "about:blank",
-        title: response.statusText || "Request failed",
-        status: response.status,
-        detail: `The server answered ${response.status}.`,
-      },
-    );
-  }
+  if (!response.ok) throw await toApiError(response);
   return response.text();
 }

@@ -72,3 +72,19 @@ export function textOf(html: string): string {
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
+
+/**
+ * Plain text as HTML: escaped, a blank line starts a paragraph, a line break stays one, and (with
+ * `links`) http(s) addresses become links.
+ */
+export function textToHtml(text: string, options: { links?: boolean } = {}): string {
+  return text
+    .replace(/\r\n/g, "\n")
+    .split(/\n{2,}/)
+    .map((para) => {
+      let html = escapeHtml(para);
+      if (options.links) html = html.replace(/https?:\/\/[^\s<>"']+/g, (url) => `<a href="${url}">${url}</a>`);
+      return `<p>${html.replace(/\n/g, "<br>")}</p>`;
+    })
+    .join("\n");
+}

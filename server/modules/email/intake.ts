@@ -7,7 +7,7 @@ import type { MailboxesTable } from "../../db/types.ts";
 import { putBlob, sha256Of } from "../../platform/blobs.ts";
 import type { Actor, RequestContext } from "../../platform/context.ts";
 import type { Deps } from "../../platform/deps.ts";
-import { escapeHtml, textOf } from "../../platform/html.ts";
+import { escapeHtml, textOf, textToHtml } from "../../platform/html.ts";
 import { type MailSender, userForSender } from "../identity/index.ts";
 import {
   addMailArticle,
@@ -391,10 +391,7 @@ async function renderBody(
     if (text || clean.html.includes("<img")) return { html: clean.html, text, blockedImages: clean.blockedImages };
   }
   const plain = (parsed.text ?? "").replace(/\r\n/g, "\n").trim();
-  const html = plain
-    .split(/\n{2,}/)
-    .map((p) => `<p>${escapeHtml(p).replace(/\n/g, "<br>")}</p>`)
-    .join("");
+  const html = plain ? textToHtml(plain) : "";
   return { html: html || "<p>(no text)</p>", text: textOf(html) || "(no text)", blockedImages: 0 };
 }
 

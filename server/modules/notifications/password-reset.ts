@@ -3,7 +3,7 @@ import { appendAudit } from "../../platform/audit.ts";
 import { systemContext } from "../../platform/context.ts";
 import type { Deps } from "../../platform/deps.ts";
 import { TooManyRequests, Unauthorized } from "../../platform/errors.ts";
-import { escapeHtml } from "../../platform/html.ts";
+import { textToHtml } from "../../platform/html.ts";
 import { hashPassword, randomToken, sha256 } from "../../platform/secrets.ts";
 import { publicUrlOf } from "../../platform/urls.ts";
 import { queueMail, storedSmtp } from "../email/index.ts";
@@ -83,10 +83,7 @@ export async function requestPasswordReset(
       from: { name: "Steward", address: smtp.from },
       to: [{ name: eligible.name, address: eligible.email }],
       subject: "Reset your Steward password",
-      html: text
-        .split("\n\n")
-        .map((p) => `<p>${p === link ? `<a href="${escapeHtml(link)}">${escapeHtml(link)}</a>` : escapeHtml(p)}</p>`)
-        .join("\n"),
+      html: textToHtml(text, { links: true }),
       text,
       dedupeKey: `password_reset:${sha256(token)}`,
     });

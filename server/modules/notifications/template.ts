@@ -1,4 +1,4 @@
-import { escapeHtml } from "../../platform/html.ts";
+import { textToHtml } from "../../platform/html.ts";
 import type { TemplateData } from "./rules.ts";
 
 /**
@@ -38,14 +38,5 @@ export function renderText(template: string, data: TemplateData): string {
 
 /** The HTML version: the text escaped, paragraphs and line breaks kept, links made clickable. */
 export function renderHtml(template: string, data: TemplateData): string {
-  const text = renderText(template, data);
-  return text
-    .split(/\n{2,}/)
-    .map((para) => {
-      const html = escapeHtml(para)
-        .replace(/https?:\/\/[^\s<>"']+/g, (url) => `<a href="${url}">${url}</a>`)
-        .replace(/\n/g, "<br>");
-      return `<p>${html}</p>`;
-    })
-    .join("\n");
+  return textToHtml(renderText(template, data), { links: true });
 }

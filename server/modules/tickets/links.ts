@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { LinkCreateSchema, LinkKindSchema, LinkSchema } from "../../../common/tickets.ts";
 import { MERGED_STATE, ticketNumber } from "../../../common/workflows.ts";
-import { type Executor, inTransaction } from "../../db/database.ts";
+import { type Executor, inTransaction, type Tx } from "../../db/database.ts";
 import type { TicketRow } from "../../db/types.ts";
 import { appendAudit } from "../../platform/audit.ts";
 import type { RequestContext } from "../../platform/context.ts";
@@ -37,6 +37,29 @@ async function targetTicket(tx: Executor, access: TicketAccess, id: string, lock
   }
 }
 
+/** Stores a link (once) with its audit row and event; the caller has checked both tickets. */
+export async function insertLink(tx: Tx, ctx: RequestContext, id: string, targetId: string, kind: LinkKind) {
+  const inserted = await tx
+    .insertInto("ticket_links")
+    .values(stored(id, targetId, kind))
+    .onConflict((oc) => oc.doNothing())
+    .returning("kind")
+    .executeTakeFirst();
+  if (!inserted) return;
+  await appendAudit(tx, ctx, {
+    action: "ticket.linked",
+    entityType: "ticket",
+    entityId: id,
+    changes: { link: [null, { kind, targetId }] },
+  });
+  await recordEvent(tx, ctx, {
+    type: "ticket.linked",
+    entityType: "ticket",
+    entityId: id,
+    payload: { kind, targetId },
+  });
+}
+
 export async function addLink(deps: Deps, ctx: RequestContext, id: string, input: z.infer<typeof LinkCreateSchema>) {
   if (id === input.targetId) throw new Invalid([{ field: "body.targetId", message: "a ticket cannot link to itself" }]);
   return inTransaction(deps.db, async (tx) => {
@@ -51,26 +74,7 @@ export async function addLink(deps: Deps, ctx: RequestContext, id: string, input
       if (cycle)
         throw new Conflict("That would make a ticket its own ancestor", [{ field: "body.kind", message: "cycle" }]);
     }
-    const inserted = await tx
-      .insertInto("ticket_links")
-      .values(link)
-      .onConflict((oc) => oc.doNothing())
-      .returning("kind")
-      .executeTakeFirst();
-    if (inserted) {
-      await appendAudit(tx, ctx, {
-        action: "ticket.linked",
-        entityType: "ticket",
-        entityId: id,
-        changes: { link: [null, { kind: input.kind, targetId: input.targetId }] },
-      });
-      await recordEvent(tx, ctx, {
-        type: "ticket.linked",
-        entityType: "ticket",
-        entityId: id,
-        payload: { kind: input.kind, targetId: input.targetId },
-      });
-    }
+    await insertLink(tx, ctx, id, input.targetId, input.kind);
     return listLinksIn(tx, access, id);
   });
 }

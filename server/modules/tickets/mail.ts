@@ -1,12 +1,12 @@
-import { ticketNumber, WORKFLOWS } from "../../../common/workflows.ts";
+import { ticketNumber } from "../../../common/workflows.ts";
 import type { Executor, Tx } from "../../db/database.ts";
 import type { TicketRow } from "../../db/types.ts";
 import { appendAudit } from "../../platform/audit.ts";
 import { putBlob } from "../../platform/blobs.ts";
 import type { RequestContext } from "../../platform/context.ts";
-import { recordEvent } from "../../platform/events.ts";
 import { organizationSharesTickets } from "../identity/index.ts";
 import { appendArticle } from "./articles.ts";
+import { insertLink } from "./links.ts";
 import type { TicketAccess } from "./policy.ts";
 import * as repo from "./repository.ts";
 import { insertTicket } from "./service.ts";
@@ -39,16 +39,14 @@ function mailTicket(row: TicketRow): MailTicket {
 }
 
 /** A ticket by its number (`INC-000123`), or null. */
-export async function ticketByNumber(db: Executor, number: string): Promise<MailTicket | null> {
-  const match = /^([A-Z]+)-(\d{1,12})$/.exec(number.toUpperCase());
-  if (!match) return null;
-  const type = (Object.keys(WORKFLOWS) as TicketRow["type"][]).find((t) => WORKFLOWS[t].prefix === match[1]);
-  if (!type) return null;
+export async function ticketByNumber(db: Executor, text: string): Promise<MailTicket | null> {
+  const parsed = repo.parseTicketNumber(text);
+  if (!parsed) return null;
   const row = await db
     .selectFrom("tickets")
     .selectAll()
-    .where("type", "=", type)
-    .where("number", "=", Number(match[2]))
+    .where("type", "=", parsed.type)
+    .where("number", "=", parsed.number)
     .executeTakeFirst();
   return row ? mailTicket(row) : null;
 }
@@ -245,21 +243,5 @@ export async function attachMailFiles(
 
 /** Links a ticket opened by a reply to a closed one with the closed ticket (`related`). */
 export async function linkRelated(tx: Tx, ctx: RequestContext, sourceId: string, targetId: string): Promise<void> {
-  await tx
-    .insertInto("ticket_links")
-    .values({ source_id: sourceId, target_id: targetId, kind: "related" })
-    .onConflict((oc) => oc.doNothing())
-    .execute();
-  await appendAudit(tx, ctx, {
-    action: "ticket.linked",
-    entityType: "ticket",
-    entityId: sourceId,
-    changes: { link: [null, { kind: "related", targetId }] },
-  });
-  await recordEvent(tx, ctx, {
-    type: "ticket.linked",
-    entityType: "ticket",
-    entityId: sourceId,
-    payload: { kind: "related", targetId },
-  });
+  await insertLink(tx, ctx, sourceId, targetId, "related");
 }

@@ -64,6 +64,12 @@ export async function setWatchers(db: Executor, ticketId: string, userIds: strin
 const NUMBER = /^(INC|REQ|PRB)-?0*(\d{1,9})$/i;
 const PREFIX_TYPE: Record<string, TicketType> = { INC: "incident", REQ: "service_request", PRB: "problem" };
 
+/** `INC-000123` (or `inc123`) as its type and number, or null. */
+export function parseTicketNumber(text: string): { type: TicketType; number: number } | null {
+  const m = NUMBER.exec(text.replace(/\s+/g, ""));
+  return m?.[1] && m[2] ? { type: PREFIX_TYPE[m[1].toUpperCase()] as TicketType, number: Number(m[2]) } : null;
+}
+
 export interface ListFilter extends Omit<TicketListQuery, "assigneeId" | "requesterId" | "watcherId"> {
   visible: (eb: never) => Expression<SqlBool>;
   assigneeId?: string | "none" | undefined;
@@ -316,11 +322,9 @@ function listTicketsQuery(db: Executor, f: ListFilter, search: Search | undefine
     });
   }
   if (f.q) {
-    const number = NUMBER.exec(f.q.replace(/\s+/g, ""));
-    if (number?.[1] && number[2]) {
-      q = q
-        .where("type", "=", PREFIX_TYPE[number[1].toUpperCase()] as TicketType)
-        .where("number", "=", Number(number[2]));
+    const number = parseTicketNumber(f.q);
+    if (number) {
+      q = q.where("type", "=", number.type).where("number", "=", number.number);
     } else if (search?.ids) {
       // A rare match: the few tickets it found, sorted and filtered by the rest of the query.
       const ids = search.ids;

@@ -93,6 +93,8 @@ create index mail_outbound_ticket on mail_outbound (ticket_id, created_at);
 create index mail_outbound_pending on mail_outbound (next_attempt_at) where state in ('queued', 'sending');
 create index mail_outbound_state on mail_outbound (state, created_at desc, id desc);
 create index mail_outbound_created on mail_outbound (created_at desc, id desc);
+-- A bounce names the Message-ID of the mail that failed.
+create unique index mail_outbound_message_id on mail_outbound (message_id);
 
 -- Automatic mail per recipient, for the caps that stop a loop (per ticket per 10 minutes, per day).
 create table mail_auto_log (

@@ -83,6 +83,13 @@ async function mentioned(db: Executor, text: string): Promise<string[]> {
 }
 
 async function onTicket(deps: Deps, tx: Tx, e: DomainEvent) {
+  // Most updates tell nobody: only a new assignee does. Skip them before reading anything.
+  if (
+    e.type === "ticket.updated" &&
+    typeof (e.payload.changes?.assigneeId as unknown[] | undefined)?.[1] !== "string"
+  ) {
+    return;
+  }
   const facts = await ticketFacts(tx, deps, e.entityId);
   if (!facts) return;
   const { row, data } = facts;

@@ -100,7 +100,6 @@ export async function requestPasswordReset(
 /** Sets the new password with a valid link: once, before it expires; every session of the account ends. */
 export async function confirmPasswordReset(deps: Deps, input: { token: string; password: string }) {
   const now = deps.now();
-  const hash = await hashPassword(input.password);
   await inTransaction(deps.db, async (tx) => {
     const row = await tx
       .selectFrom("password_resets")
@@ -115,6 +114,8 @@ export async function confirmPasswordReset(deps: Deps, input: { token: string; p
       // Like a wrong password at sign-in: the credential (the link) is refused.
       throw new Unauthorized("This password-reset link is invalid, was used already or has expired; ask for a new one");
     }
+    // Hashed only for a valid link: a public route must not spend a password hash on every guess.
+    const hash = await hashPassword(input.password);
     await tx.updateTable("users").set({ password_hash: hash, updated_at: now }).where("id", "=", user.id).execute();
     // This link and any other outstanding one for the account are spent; signed-in sessions end.
     await tx

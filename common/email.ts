@@ -171,3 +171,16 @@ export const OutboundListQuerySchema = z.strictObject({
   ...ListQueryBase,
   state: z.enum(["queued", "sending", "sent", "failed", "suppressed"]).optional(),
 });
+
+/** What became of one inbound message (also the answer of a quarantine retry). */
+export const IntakeResultSchema = z.object({
+  outcome: z.enum(["created", "appended", "duplicate", "bounce", "quarantined"]),
+  messageId: z.string().nullable(),
+  ticketId: IdSchema.nullable(),
+  articleId: IdSchema.nullable(),
+  quarantineId: IdSchema.nullable(),
+  reason: z.string().nullable(),
+});
+export type IntakeResultBody = z.infer<typeof IntakeResultSchema>;
+
+export const SmtpTestResultSchema = z.object({ ok: z.boolean(), detail: z.string() });

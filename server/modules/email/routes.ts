@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { IdParamsSchema, IdSchema } from "../../../common/api.ts";
 import {
+  IntakeResultSchema,
   MailboxCreateSchema,
   MailboxListQuerySchema,
   MailboxListSchema,
@@ -15,6 +16,7 @@ import {
   QuarantinePageSchema,
   SmtpSettingsSchema,
   SmtpSettingsUpdateSchema,
+  SmtpTestResultSchema,
 } from "../../../common/email.ts";
 import { type AnyRoute, defineRoute } from "../../http/route.ts";
 import type { Deps } from "../../platform/deps.ts";
@@ -43,17 +45,7 @@ import { getSmtpSettings, storedSmtp, updateSmtpSettings } from "./settings.ts";
 
 const tags = ["email"];
 
-export const IntakeResultSchema = z.object({
-  outcome: z.enum(["created", "appended", "duplicate", "bounce", "quarantined"]),
-  messageId: z.string().nullable(),
-  ticketId: IdSchema.nullable(),
-  articleId: IdSchema.nullable(),
-  quarantineId: IdSchema.nullable(),
-  reason: z.string().nullable(),
-});
-
 const SmtpTestSchema = z.strictObject({ to: z.email().max(254) });
-const SmtpTestResultSchema = z.object({ ok: z.boolean(), detail: z.string() });
 const ArticleParamsSchema = z.strictObject({ id: IdSchema, articleId: IdSchema });
 
 export function emailRoutes(deps: Deps): AnyRoute[] {

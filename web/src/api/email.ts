@@ -1,5 +1,7 @@
-import { z } from "zod";
+import type { z } from "zod";
 import {
+  type IntakeResultBody,
+  IntakeResultSchema,
   type MailboxCreateSchema,
   MailboxListSchema,
   MailboxSchema,
@@ -12,6 +14,7 @@ import {
   type QuarantineStateSchema,
   SmtpSettingsSchema,
   type SmtpSettingsUpdateSchema,
+  SmtpTestResultSchema,
 } from "../../../common/email.ts";
 import { ApiError, request, requestVoid, toApiError } from "./client.ts";
 
@@ -27,13 +30,7 @@ export type OutboundMail = z.infer<typeof OutboundMailSchema>;
 export type OutboundState = OutboundMail["state"];
 export type SmtpSettingsUpdate = z.input<typeof SmtpSettingsUpdateSchema>;
 
-export const RetryResultSchema = z.object({
-  outcome: z.enum(["created", "appended", "duplicate", "bounce", "quarantined"]),
-  ticketId: z.string().nullable(),
-  reason: z.string().nullable(),
-});
-export type RetryResult = z.infer<typeof RetryResultSchema>;
-const SmtpTestResultSchema = z.object({ ok: z.boolean(), detail: z.string() });
+export type RetryResult = IntakeResultBody;
 export type SmtpTestResult = z.infer<typeof SmtpTestResultSchema>;
 
 /** Query keys: one root per resource, so a write can refresh its lists. */
@@ -64,7 +61,7 @@ export const listQuarantine = (params: { state: QuarantineState; cursor?: string
   request("GET", "/mail/quarantine", QuarantinePageSchema, { query: { ...params } });
 export const quarantineRawUrl = (mailId: string) => `/api/v1/mail/quarantine/${id(mailId)}/raw`;
 export const retryQuarantined = (mailId: string) =>
-  request("POST", `/mail/quarantine/${id(mailId)}/retry`, RetryResultSchema);
+  request("POST", `/mail/quarantine/${id(mailId)}/retry`, IntakeResultSchema);
 export const discardQuarantined = (mailId: string) =>
   request("POST", `/mail/quarantine/${id(mailId)}/discard`, QuarantinedMailSchema);
 

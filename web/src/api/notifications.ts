@@ -83,6 +83,12 @@ export const confirmPasswordReset = (token: string, password: string) =>
 
 /** A notification's link when it is a path inside the app (never another origin). */
 export function inAppPath(link: string | null): string | null {
-  if (!link?.startsWith("/") || link.startsWith("//") || link.startsWith("/\\")) return null;
-  return link;
+  if (!link?.startsWith("/")) return null;
+  // Parsed as the browser would (it drops tabs and line breaks, so "/\t/x" is "//x": another host).
+  try {
+    const url = new URL(link, window.location.origin);
+    return url.origin === window.location.origin ? `${url.pathname}${url.search}${url.hash}` : null;
+  } catch {
+    return null;
+  }
 }

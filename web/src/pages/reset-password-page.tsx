@@ -3,7 +3,7 @@ import { useDocumentTitle } from "@mantine/hooks";
 import { IconAlertCircle, IconCircleCheck, IconLinkOff } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import { isApiError } from "../api/client.ts";
 import { confirmPasswordReset } from "../api/notifications.ts";
 import { keys } from "../api/queries.ts";
@@ -41,6 +41,10 @@ export function ResetPasswordPage() {
   useDocumentTitle("Choose a new password · Steward");
   const queryClient = useQueryClient();
   const [token] = useState(() => tokenFromHash(window.location.hash));
+  // The token leaves the address bar and the history once read.
+  useEffect(() => {
+    if (window.location.hash) window.history.replaceState(window.history.state, "", window.location.pathname);
+  }, []);
   const [password, setPassword] = useState("");
   const [repeat, setRepeat] = useState("");
   const [errors, setErrors] = useState<FieldErrors>({});

@@ -24,7 +24,8 @@ import { notifyError } from "../../lib/notify.ts";
 export const unreadQuery = queryOptions({
   queryKey: notificationKeys.unread,
   queryFn: async () => (await getUnreadCount()).unread,
-  staleTime: 60_000,
+  // The event stream (or, without it, the shell's poll) keeps it current.
+  staleTime: Number.POSITIVE_INFINITY,
 });
 
 /** A fresh count: the lists that show notifications are stale when it moved. */
@@ -38,16 +39,22 @@ function setUnread(queryClient: QueryClient, unread: number, refreshLists: boole
 }
 
 /** Shows notifications as read in every list already loaded (`id` null: all of them). */
-function markReadInCache(queryClient: QueryClient, id: string | null): void {
+function markReadInCache(queryClient: QueryClient, id: string | null): boolean {
   const now = new Date().toISOString();
+  let changed = false;
   const patch = (page: NotificationPage): NotificationPage => ({
     ...page,
-    items: page.items.map((n) => (!n.readAt && (id === null || n.id === id) ? { ...n, readAt: now } : n)),
+    items: page.items.map((n) => {
+      if (n.readAt || (id !== null && n.id !== id)) return n;
+      changed = true;
+      return { ...n, readAt: now };
+    }),
   });
   queryClient.setQueryData<NotificationPage>(notificationKeys.latest, (data) => data && patch(data));
   queryClient.setQueriesData<InfiniteData<NotificationPage>>({ queryKey: notificationKeys.feeds }, (data) =>
     data ? { ...data, pages: data.pages.map(patch) } : data,
   );
+  return changed;
 }
 
 /**
@@ -84,7 +91,11 @@ export function useMarkRead() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (n: Pick<Notification, "id">) => markNotificationRead(n.id),
-    onMutate: (n) => markReadInCache(queryClient, n.id),
+    onMutate: (n) => {
+      // The count moves ahead of the answer, so the count the stream pushes matches and nothing refetches.
+      const wasUnread = markReadInCache(queryClient, n.id);
+      if (wasUnread) queryClient.setQueryData<number>(notificationKeys.unread, (c) => Math.max(0, (c ?? 1) - 1));
+    },
     onSuccess: ({ unread }) => setUnread(queryClient, unread, false),
     onError: (error) => {
       notifyError(error, "Could not mark the notification read");
@@ -97,7 +108,10 @@ export function useMarkAllRead() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: markAllNotificationsRead,
-    onMutate: () => markReadInCache(queryClient, null),
+    onMutate: () => {
+      markReadInCache(queryClient, null);
+      queryClient.setQueryData<number>(notificationKeys.unread, 0);
+    },
     onSuccess: ({ unread }) => setUnread(queryClient, unread, false),
     onError: (error) => {
       notifyError(error, "Could not mark the notifications read");

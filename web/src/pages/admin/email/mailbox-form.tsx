@@ -32,7 +32,7 @@ import {
   testMailbox,
   updateMailbox,
 } from "../../../api/email.ts";
-import { errorAt, type FieldErrors, handleSaveError } from "../../../lib/form-errors.ts";
+import { errorAt, type FieldErrors, handleSaveError, withoutErrors } from "../../../lib/form-errors.ts";
 import { formatRelative } from "../../../lib/format.ts";
 import { errorMessage, notifyError, notifySuccess } from "../../../lib/notify.ts";
 import { TYPE_OPTIONS } from "../../tickets/labels.ts";
@@ -399,10 +399,7 @@ export function MailboxForm(props: {
   const [active, setActive] = useState(mailbox?.active ?? true);
   const [imap, setImap] = useState<ImapValues>(() => imapValues(mailbox));
   const [errors, setErrors] = useState<FieldErrors>({});
-  const clear = (field: string) =>
-    setErrors((all) =>
-      Object.fromEntries(Object.entries(all).filter(([k]) => k !== field && !k.startsWith(`${field}.`))),
-    );
+  const clear = (field: string) => setErrors((all) => withoutErrors(all, field));
 
   const imapBody = () => ({
     host: imap.host.trim(),
